@@ -1,0 +1,57 @@
+"""Every error a client sees is JSON with a `detail` naming the problem; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from odm.db.base import DatabaseError, DatabaseUnavailable
+
+log = logging.getLogger("odm.api")
+
+
+class NotFound(Exception):
+    """A well or division named in the request does not exist (or is elsewhere)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class BadRequest(Exception):
+    """Parameters that are each valid but do not make sense together (HTTP 422)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def install_error_handlers(app: FastAPI, retry_after: int) -> None:
+    """Map the service's exceptions to JSON responses."""
+
+    async def not_found(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, NotFound)
+        return JSONResponse({"detail": exc.detail}, status_code=404)
+
+    async def bad_request(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, BadRequest)
+        return JSONResponse({"detail": exc.detail}, status_code=422)
+
+    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("database unavailable for %s: %s", request.url.path, exc)
+        return JSONResponse(
+            {"detail": "the database is unavailable; retry later"},
+            status_code=503,
+            headers={"Retry-After": str(retry_after)},
+        )
+
+    async def database_error(request: Request, exc: Exception) -> JSONResponse:
+        log.error("database error for %s: %s", request.url.path, exc)
+        return JSONResponse({"detail": "the database failed to answer"}, status_code=500)
+
+    app.add_exception_handler(NotFound, not_found)
+    app.add_exception_handler(BadRequest, bad_request)
+    app.add_exception_handler(DatabaseUnavailable, unavailable)
+    app.add_exception_handler(DatabaseError, database_error)

@@ -1,0 +1,65 @@
+"""The FastAPI application, built from settings; the lifespan opens and closes the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from odm import __version__
+from odm.api import production, seed
+from odm.api.errors import install_error_handlers
+from odm.config import Settings
+from odm.db import open_database
+from odm.db.base import migrate
+
+log = logging.getLogger("odm")
+
+DESCRIPTION = """
+Oil and gas division and well data, streamed from the company database.
+
+**Units.** Oil, water and water injected in **bbl** (US barrels); gas in **Mcf** (thousand
+standard cubic feet at 60 °F and 14.696 psia); money in **USD**; oil price in **USD/bbl**;
+hours on in **hours**. Dates are production days, `YYYY-MM-DD`.
+
+**Streaming.** Every list is sent in chunks while the database produces it. If the database
+fails mid-stream the connection is closed without the final chunk: the client sees a
+transfer error, never a complete-looking body that lacks rows.
+"""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """An ODM application over the database the settings name."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = open_database(settings)
+        await db.open()
+        try:
+            if settings.migrate_on_start and db.dialect != "oracle":
+                applied = await migrate(db)
+                if applied:
+                    log.info("applied schema versions %s", applied)
+            app.state.db = db
+            yield
+        finally:
+            await db.close()
+
+    app = FastAPI(
+        title="ODM: Operations Data Management",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app, settings.retry_after)
+    app.include_router(seed.router)
+    app.include_router(production.router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """An app configured from the environment and `.env` (for uvicorn --factory)."""
+    return create_app(Settings())

@@ -1,0 +1,25 @@
+"""Database backends behind one interface; the only package that imports drivers."""
+
+from __future__ import annotations
+
+from odm.config import Settings
+from odm.db.base import Database
+
+
+def open_database(settings: Settings, url: str | None = None) -> Database:
+    """The backend for a database URL (default: the settings' resolved URL)."""
+    url = url or settings.resolved_database_url()
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "sqlite":
+        from odm.db.sqlite import SQLiteDatabase
+
+        return SQLiteDatabase(url)
+    if scheme in {"postgresql", "postgres"}:
+        from odm.db.postgres import PostgresDatabase
+
+        return PostgresDatabase(
+            url, settings.pool_size, settings.pool_timeout, settings.statement_timeout
+        )
+    raise ValueError(
+        f"unsupported database URL scheme {scheme!r}: use sqlite:///file.db or postgresql://..."
+    )

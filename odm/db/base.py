@@ -1,0 +1,106 @@
+"""The small interface every database backend implements, and its errors.
+
+Backends return rows as tuples of plain Python values: int, float, str, None and
+`datetime.date` (or an ISO date string). Everything above this layer is driver-free.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+Row = tuple[Any, ...]
+Batch = Sequence[Row]
+Params = Mapping[str, Any]
+Progress = Callable[[int], None]
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or gave no connection in time (HTTP 503)."""
+
+
+class DatabaseError(Exception):
+    """The database failed while answering a query."""
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """Rows to write into one table, produced lazily."""
+
+    table: str
+    columns: tuple[str, ...]
+    rows: Iterable[Row]
+    counted: bool = False  # whether its rows count towards the progress reported
+
+
+class Database(abc.ABC):
+    """One database, opened once per process by the app's lifespan."""
+
+    dialect: ClassVar[str]
+
+    @abc.abstractmethod
+    async def open(self) -> None:
+        """Prepare connections (pools, files)."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Release every connection."""
+
+    @abc.abstractmethod
+    async def fetch_all(self, sql: str, params: Params) -> list[Row]:
+        """Run a query whose result is small and return all its rows."""
+
+    @abc.abstractmethod
+    def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
+        """Yield the query's rows in batches from a cursor, holding one connection."""
+
+    @abc.abstractmethod
+    async def schema_version(self) -> int:
+        """The highest schema version applied (0 for an empty database)."""
+
+    @abc.abstractmethod
+    async def apply_migration(self, version: int, script: str) -> bool:
+        """Apply one schema version in a transaction; False if it was already applied."""
+
+    @abc.abstractmethod
+    async def write_tables(
+        self, tables: Sequence[TableRows], progress: Progress, replace: bool = False
+    ) -> None:
+        """Insert rows into several tables in one transaction, reporting rows written.
+
+        With `replace`, every row of those tables is deleted first, in the same transaction.
+        """
+
+    @abc.abstractmethod
+    async def execute(self, sql: str, params: Params) -> int:
+        """Run one data-changing statement in its own transaction; return rows affected."""
+
+
+def migrations_dir(dialect: str) -> Path:
+    """The folder holding the DDL of a dialect, in a checkout or an installed wheel."""
+    package_dir = Path(__file__).resolve().parent.parent
+    for candidate in (package_dir / "database", package_dir.parent / "database"):
+        if (candidate / dialect).is_dir():
+            return candidate / dialect
+    raise FileNotFoundError(f"no DDL folder for {dialect} beside {package_dir}")
+
+
+def migration_scripts(dialect: str) -> list[tuple[int, Path]]:
+    """The numbered DDL scripts (`NNN_name.sql`) of a dialect, in version order."""
+    scripts = []
+    for path in migrations_dir(dialect).glob("[0-9][0-9][0-9]_*.sql"):
+        scripts.append((int(path.name[:3]), path))
+    return sorted(scripts)
+
+
+async def migrate(db: Database) -> list[int]:
+    """Apply every schema version newer than the database's; return those applied."""
+    applied = []
+    current = await db.schema_version()
+    for version, path in migration_scripts(db.dialect):
+        if version > current and await db.apply_migration(version, path.read_text("utf-8")):
+            applied.append(version)
+    return applied

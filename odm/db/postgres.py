@@ -1,0 +1,142 @@
+"""PostgreSQL backend: psycopg 3 async with a connection pool and server-side cursors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from functools import cache
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from odm.db.base import (
+    Batch,
+    Database,
+    DatabaseError,
+    DatabaseUnavailable,
+    Params,
+    Progress,
+    Row,
+    TableRows,
+)
+from odm.queries import load_sql
+
+# Any constant works: it only has to be the same for every ODM process on one database.
+MIGRATION_LOCK = 7_400_001
+PROGRESS_EVERY = 10_000
+_PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@cache
+def to_pyformat(sql: str) -> bytes:
+    """Rewrite `:name` placeholders as psycopg's `%(name)s` (and escape literal `%`)."""
+    return _PLACEHOLDER.sub(r"%(\1)s", sql.replace("%", "%%")).encode()
+
+
+class PostgresDatabase(Database):
+    """A pool of autocommit connections; a stream holds one for its duration."""
+
+    dialect = "postgresql"
+
+    def __init__(
+        self, url: str, pool_size: int, pool_timeout: float, statement_timeout: float
+    ) -> None:
+        self.url = url
+        options = f"-c statement_timeout={int(statement_timeout * 1000)}"
+        self.pool = AsyncConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            timeout=pool_timeout,
+            open=False,
+            check=AsyncConnectionPool.check_connection,
+            kwargs={"autocommit": True, "options": options, "application_name": "odm"},
+            reconnect_timeout=0,
+        )
+
+    async def open(self) -> None:
+        # Do not wait: the service starts (and answers 503) while the database is down.
+        await self.pool.open(wait=False)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection[Row]]:
+        """A pooled connection, with driver errors turned into backend-neutral ones."""
+        try:
+            async with self.pool.connection() as conn:
+                yield conn
+        except PoolTimeout as exc:
+            raise DatabaseUnavailable(f"no database connection available: {exc}") from exc
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(str(exc)) from exc
+        except psycopg.Error as exc:
+            raise DatabaseError(str(exc)) from exc
+
+    async def fetch_all(self, sql: str, params: Params) -> list[Row]:
+        async with self.connection() as conn:
+            cursor = await conn.execute(to_pyformat(sql), params)
+            return await cursor.fetchall()
+
+    async def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
+        # A named (server-side) cursor: rows leave the server batch by batch, and the
+        # planner favours plans that return the first rows fast.
+        async with (
+            self.connection() as conn,
+            conn.transaction(),
+            conn.cursor(name="odm_stream") as cursor,
+        ):
+            await cursor.execute(to_pyformat(sql), params)
+            while batch := await cursor.fetchmany(batch_rows):
+                yield batch
+
+    async def schema_version(self) -> int:
+        if not await self.fetch_all(load_sql("schema_version_exists", self.dialect), {}):
+            return 0
+        rows = await self.fetch_all("SELECT COALESCE(MAX(version), 0) FROM odm_schema_version", {})
+        return int(rows[0][0])
+
+    async def apply_migration(self, version: int, script: str) -> bool:
+        async with self.connection() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            if await self._has_version(conn, version):
+                return False
+            await conn.execute(script.encode())
+            await conn.execute("INSERT INTO odm_schema_version (version) VALUES (%s)", (version,))
+        return True
+
+    async def _has_version(self, conn: AsyncConnection[Row], version: int) -> bool:
+        exists = await conn.execute(to_pyformat(load_sql("schema_version_exists", self.dialect)))
+        if not await exists.fetchone():
+            return False
+        cursor = await conn.execute(
+            "SELECT 1 FROM odm_schema_version WHERE version >= %s", (version,)
+        )
+        return await cursor.fetchone() is not None
+
+    async def write_tables(
+        self, tables: Sequence[TableRows], progress: Progress, replace: bool = False
+    ) -> None:
+        async with self.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            if replace:
+                names = ", ".join(table.table for table in tables)
+                await cursor.execute(f"TRUNCATE {names} CASCADE".encode())
+            for table in tables:
+                copy_sql = f"COPY {table.table} ({', '.join(table.columns)}) FROM STDIN".encode()
+                async with cursor.copy(copy_sql) as copy:
+                    count = 0
+                    for row in table.rows:
+                        await copy.write_row(row)
+                        count += 1
+                        if count == PROGRESS_EVERY and table.counted:
+                            progress(count if table.counted else 0)
+                            count = 0
+                    progress(count if table.counted else 0)
+
+    async def execute(self, sql: str, params: Params) -> int:
+        async with self.connection() as conn, conn.transaction():
+            cursor = await conn.execute(to_pyformat(sql), params)
+            return cursor.rowcount

@@ -1,0 +1,212 @@
+"""Embedded SQLite backend: one connection per request, every call in a worker thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncGenerator, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+
+from odm.db.base import (
+    Batch,
+    Database,
+    DatabaseError,
+    DatabaseUnavailable,
+    Params,
+    Progress,
+    Row,
+    TableRows,
+)
+from odm.queries import load_sql
+
+PROGRESS_EVERY = 10_000
+
+
+def sqlite_path(url: str) -> Path:
+    """The file of a `sqlite:///relative` or `sqlite:////absolute` URL."""
+    if not url.startswith("sqlite:///"):
+        raise ValueError(f"not a sqlite:/// URL: {url!r}")
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def _adapt(params: Params) -> dict[str, Any]:
+    """Dates travel as ISO text, the form the schema stores."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()}
+
+
+class SQLiteDatabase(Database):
+    """A SQLite file in WAL mode: readers never wait for the writer."""
+
+    dialect = "sqlite"
+
+    def __init__(self, url: str, busy_timeout: float = 30.0) -> None:
+        self.path = sqlite_path(url)
+        self.busy_timeout = busy_timeout
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection in autocommit mode with foreign keys enforced."""
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                timeout=self.busy_timeout,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.OperationalError as exc:
+            raise DatabaseUnavailable(f"cannot open {self.path}: {exc}") from exc
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        await anyio.to_thread.run_sync(self._enable_wal)
+
+    def _enable_wal(self) -> None:
+        with closing(self.connect()) as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+
+    async def close(self) -> None:
+        """Nothing is held between requests."""
+
+    async def fetch_all(self, sql: str, params: Params) -> list[Row]:
+        return await anyio.to_thread.run_sync(self._fetch_all, sql, _adapt(params))
+
+    def _fetch_all(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
+        with closing(self.connect()) as conn, _errors():
+            return conn.execute(sql, params).fetchall()
+
+    async def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
+        conn = await anyio.to_thread.run_sync(self.connect)
+        try:
+            # The statement's implicit read transaction keeps one snapshot for the whole stream.
+            cursor = await anyio.to_thread.run_sync(_execute, conn, sql, _adapt(params))
+            while batch := await anyio.to_thread.run_sync(_fetchmany, cursor, batch_rows):
+                yield batch
+        finally:
+            conn.close()
+
+    async def schema_version(self) -> int:
+        rows = await self.fetch_all(load_sql("schema_version_exists", self.dialect), {})
+        if not rows:
+            return 0
+        rows = await self.fetch_all("SELECT COALESCE(MAX(version), 0) FROM odm_schema_version", {})
+        return int(rows[0][0])
+
+    async def apply_migration(self, version: int, script: str) -> bool:
+        return await anyio.to_thread.run_sync(self._apply_migration, version, script)
+
+    def _apply_migration(self, version: int, script: str) -> bool:
+        with closing(self.connect()) as conn, _transaction(conn):
+            exists = conn.execute(load_sql("schema_version_exists", self.dialect)).fetchone()
+            if (
+                exists
+                and conn.execute(
+                    "SELECT 1 FROM odm_schema_version WHERE version >= ?", (version,)
+                ).fetchone()
+            ):
+                return False
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute("INSERT INTO odm_schema_version (version) VALUES (?)", (version,))
+        return True
+
+    async def write_tables(
+        self, tables: Sequence[TableRows], progress: Progress, replace: bool = False
+    ) -> None:
+        await anyio.to_thread.run_sync(self._write_tables, tables, progress, replace)
+
+    def _write_tables(self, tables: Sequence[TableRows], progress: Progress, replace: bool) -> None:
+        with closing(self.connect()) as conn, _transaction(conn):
+            # Row triggers would double the load time; the totals they keep are recomputed
+            # from the rows instead, and the triggers restored, inside this same transaction.
+            triggers = conn.execute(load_sql("bulk_suspended_triggers", self.dialect)).fetchall()
+            for name, _sql in triggers:
+                conn.execute(f'DROP TRIGGER "{name}"')
+            if replace:
+                for table in reversed(tables):
+                    conn.execute(f"DELETE FROM {table.table}")
+            for table in tables:
+                columns = ", ".join(table.columns)
+                marks = ", ".join("?" for _ in table.columns)
+                sql = f"INSERT INTO {table.table} ({columns}) VALUES ({marks})"
+                rows = _counting(table.rows, progress) if table.counted else table.rows
+                conn.executemany(sql, rows)
+            for statement in _statements(load_sql("recompute_well_totals", self.dialect)):
+                conn.execute(statement)
+            for _name, sql in triggers:
+                conn.execute(sql)
+
+    async def execute(self, sql: str, params: Params) -> int:
+        return await anyio.to_thread.run_sync(self._execute_write, sql, _adapt(params))
+
+    def _execute_write(self, sql: str, params: Mapping[str, Any]) -> int:
+        with closing(self.connect()) as conn, _transaction(conn):
+            return conn.execute(sql, params).rowcount
+
+
+def _execute(conn: sqlite3.Connection, sql: str, params: Mapping[str, Any]) -> sqlite3.Cursor:
+    with _errors():
+        return conn.execute(sql, params)
+
+
+def _fetchmany(cursor: sqlite3.Cursor, size: int) -> list[Row]:
+    with _errors():
+        return cursor.fetchmany(size)
+
+
+def _counting(rows: Iterable[Row], progress: Progress) -> Iterator[Row]:
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if count == PROGRESS_EVERY:
+            progress(count)
+            count = 0
+    progress(count)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into complete statements (trigger bodies hold semicolons)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip() and not all(
+        part.strip().startswith("--") for part in current.strip().splitlines()
+    ):
+        raise ValueError(f"incomplete SQL statement at the end of the script: {current[:80]!r}")
+    return statements
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error: all or nothing."""
+    with _errors():
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        with _errors():
+            yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn driver errors into the backend-neutral ones."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "unable to open" in str(exc):
+            raise DatabaseUnavailable(str(exc)) from exc
+        raise DatabaseError(str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise DatabaseError(str(exc)) from exc

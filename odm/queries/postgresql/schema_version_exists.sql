@@ -1,0 +1,1 @@
+SELECT 1 WHERE to_regclass('odm_schema_version') IS NOT NULL
