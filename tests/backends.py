@@ -1,0 +1,83 @@
+"""Test databases: a fresh one per run and backend, created and dropped by the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from odm.config import Settings
+from odm.db import open_database
+from odm.db.base import migrate
+from odm.demo import DemoData, DemoSpec
+
+POSTGRES_ENV = "ODM_TEST_POSTGRES_URL"
+ORACLE_ENV = "ODM_TEST_ORACLE_DSN"
+REQUIRE_ENV = "ODM_TEST_REQUIRE"  # comma-separated backends that must not be skipped
+
+# Small but complete: every division, injectors, shut-in and abandoned wells.
+TEST_SPEC = DemoSpec(wells=16, years=2, seed=7)
+
+
+def required(backend: str) -> bool:
+    """Whether this run must fail rather than skip when the backend is missing."""
+    return backend in os.environ.get(REQUIRE_ENV, "").replace(" ", "").split(",")
+
+
+def skip_or_fail(backend: str, reason: str) -> None:
+    """Skip the backend's tests, or fail the run if it was required."""
+    if required(backend):
+        pytest.fail(f"{backend} tests are required ({REQUIRE_ENV}) but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of ODM_TEST_POSTGRES_URL."""
+    import psycopg
+
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        skip_or_fail("postgresql", f"{POSTGRES_ENV} is not set")
+    assert url is not None
+    name = f"odm_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError as exc:
+        skip_or_fail("postgresql", f"cannot connect to {url}: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"'.encode())
+    try:
+        yield urlsplit(url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+
+def sqlite_url(folder: Path) -> str:
+    """A SQLite file in a fresh folder."""
+    return f"sqlite:///{folder / 'odm.db'}"
+
+
+async def load_demo(url: str, spec: DemoSpec = TEST_SPEC) -> DemoData:
+    """Create the schema and write a demo data set."""
+    db = open_database(Settings(database_url=url), url)
+    await db.open()
+    try:
+        await migrate(db)
+        data = DemoData(spec)
+        await db.write_tables(data.tables(), lambda n: None)
+        return data
+    finally:
+        await db.close()
+
+
+def load_demo_sync(url: str, spec: DemoSpec = TEST_SPEC) -> DemoData:
+    """`load_demo` for synchronous fixtures."""
+    return asyncio.run(load_demo(url, spec))

@@ -1,0 +1,69 @@
+"""Fixtures: every contract test runs once per available backend, on its own database."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from odm.app import create_app
+from odm.config import Settings
+from odm.demo import DemoData
+from tests.backends import ORACLE_ENV, load_demo_sync, postgres_database, skip_or_fail, sqlite_url
+
+BACKENDS = ["sqlite", "postgresql", "oracle"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The name of the backend under test."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def demo_database(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, DemoData]]:
+    """A database of the backend holding the test demo data set (read-only for tests)."""
+    with empty_database(backend, tmp_path_factory.mktemp(backend)) as url:
+        yield url, load_demo_sync(url)
+
+
+@pytest.fixture
+def fresh_database(backend: str, tmp_path: Path) -> Iterator[tuple[str, DemoData]]:
+    """A database with the demo data set that a test may change."""
+    with empty_database(backend, tmp_path) as url:
+        yield url, load_demo_sync(url)
+
+
+def empty_database(backend: str, folder: Path) -> contextlib.AbstractContextManager[str]:
+    """A new empty database of the backend."""
+    if backend == "sqlite":
+        return contextlib.nullcontext(sqlite_url(folder))
+    if backend == "postgresql":
+        return postgres_database()
+    if not os.environ.get(ORACLE_ENV):
+        skip_or_fail("oracle", f"{ORACLE_ENV} is not set (no Oracle server to test against)")
+    from tests.oracle_backend import oracle_database
+
+    return oracle_database()
+
+
+@pytest.fixture(scope="session")
+def client(demo_database: tuple[str, DemoData]) -> Iterator[TestClient]:
+    """An HTTP client of an app over the demo database."""
+    url, _ = demo_database
+    with TestClient(create_app(Settings(database_url=url))) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def fresh_client(fresh_database: tuple[str, DemoData]) -> Iterator[TestClient]:
+    """An HTTP client of an app over a database the test may change."""
+    url, _ = fresh_database
+    with TestClient(create_app(Settings(database_url=url))) as test_client:
+        yield test_client

@@ -1,0 +1,131 @@
+"""Summaries always agree with the daily rows, through inserts, updates and deletes."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from odm.config import Settings
+from odm.db import open_database
+from odm.db.base import DatabaseError
+from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData
+
+SEED = {"well_id": SEED_WELL_ID, "division_id": SEED_DIVISION_ID}
+
+
+def run_sql(url: str, sql: str, params: dict[str, Any] | None = None) -> int:
+    """One data-changing statement in its own transaction."""
+
+    async def run() -> int:
+        db = open_database(Settings(database_url=url), url)
+        await db.open()
+        try:
+            return await db.execute(sql, params or {})
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def live_oil(client: TestClient) -> float:
+    return sum(
+        day["oil_produced"] for day in client.get("/well-summary-by-day", params=SEED).json()
+    )
+
+
+def summary(client: TestClient) -> dict[str, Any]:
+    result: dict[str, Any] = client.get("/well-summary", params=SEED).json()[0]
+    return result
+
+
+def division_oil(client: TestClient) -> float:
+    body = client.get("/division-summary").json()
+    return float(
+        next(d for d in body if d["Division_Id"] == SEED_DIVISION_ID)["Total_Oil_Produced"]
+    )
+
+
+def test_totals_follow_inserts_updates_and_deletes(
+    fresh_client: TestClient, fresh_database: tuple[str, DemoData]
+) -> None:
+    url, _ = fresh_database
+    before, division_before = summary(fresh_client), division_oil(fresh_client)
+    run_sql(
+        url,
+        "INSERT INTO odm_daily_production (well_id, production_date, hours_on, oil, "
+        "sales_value) VALUES (:w, :d, 24, 1000.5, 70000)",
+        {"w": SEED_WELL_ID, "d": "2030-01-01"},
+    )
+    after = summary(fresh_client)
+    assert after["total_oil_produced"] == pytest.approx(before["total_oil_produced"] + 1000.5)
+    assert after["total_oil_sales"] == pytest.approx(before["total_oil_sales"] + 70000)
+    assert division_oil(fresh_client) == pytest.approx(division_before + 1000.5)
+    run_sql(url, "UPDATE odm_daily_production SET oil = 10 WHERE well_id = :w", {"w": SEED_WELL_ID})
+    assert summary(fresh_client)["total_oil_produced"] == pytest.approx(live_oil(fresh_client))
+    run_sql(
+        url, "DELETE FROM odm_daily_production WHERE well_id = :w AND oil = 10", {"w": SEED_WELL_ID}
+    )
+    assert summary(fresh_client)["total_oil_produced"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_budget_totals_follow_changes(
+    fresh_client: TestClient, fresh_database: tuple[str, DemoData]
+) -> None:
+    url, _ = fresh_database
+    before = summary(fresh_client)
+    run_sql(
+        url,
+        "UPDATE odm_well_budget SET budget = budget + 100, actual = actual + 50 WHERE well_id = :w",
+        {"w": SEED_WELL_ID},
+    )
+    months = run_sql(
+        url, "UPDATE odm_well_budget SET budget = budget WHERE well_id = :w", {"w": SEED_WELL_ID}
+    )
+    after = summary(fresh_client)
+    assert after["total_budget"] == pytest.approx(before["total_budget"] + 100 * months)
+    assert after["total_actual"] == pytest.approx(before["total_actual"] + 50 * months)
+
+
+def test_a_failed_write_changes_nothing(
+    fresh_client: TestClient, fresh_database: tuple[str, DemoData]
+) -> None:
+    url, _ = fresh_database
+    before = summary(fresh_client)
+    with pytest.raises(DatabaseError):
+        # The second row breaks the hours_on check: the first must not stay behind.
+        run_sql(
+            url,
+            "INSERT INTO odm_daily_production (well_id, production_date, hours_on, oil) "
+            "VALUES (:w, :d1, 24, 5), (:w, :d2, 99, 5)",
+            {"w": SEED_WELL_ID, "d1": "2031-01-01", "d2": "2031-01-02"},
+        )
+    assert summary(fresh_client) == before
+
+
+def test_null_oil_counts_as_zero_and_missing_price_as_null(
+    fresh_client: TestClient, fresh_database: tuple[str, DemoData]
+) -> None:
+    url, _ = fresh_database
+    run_sql(
+        url,
+        "INSERT INTO odm_daily_production (well_id, production_date, hours_on) VALUES (:w, :d, 0)",
+        {"w": SEED_WELL_ID, "d": "2040-02-29"},
+    )
+    last = fresh_client.get("/well-summary-by-day", params=SEED).json()[-1]
+    assert last["date_value"] == "2040-02-29"
+    assert (last["oil_produced"], last["oil_price"], last["oil_sales"]) == (0.0, None, 0.0)
+
+
+def test_names_with_quotes_and_backslashes_stay_valid_json(
+    fresh_client: TestClient, fresh_database: tuple[str, DemoData]
+) -> None:
+    url, _ = fresh_database
+    name = 'O\'Brien "7" \\ Ærø 🛢'
+    run_sql(
+        url, "UPDATE odm_well SET well_name = :n WHERE well_id = :w", {"n": name, "w": SEED_WELL_ID}
+    )
+    assert summary(fresh_client)["well_name"] == name
+    assert fresh_client.get("/well-summary-by-day", params=SEED).json()[0]["well_name"] == name
