@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -81,3 +82,16 @@ async def load_demo(url: str, spec: DemoSpec = TEST_SPEC) -> DemoData:
 def load_demo_sync(url: str, spec: DemoSpec = TEST_SPEC) -> DemoData:
     """`load_demo` for synchronous fixtures."""
     return asyncio.run(load_demo(url, spec))
+
+
+def empty_database(backend: str, folder: Path) -> contextlib.AbstractContextManager[str]:
+    """A new empty database of the backend."""
+    if backend == "sqlite":
+        return contextlib.nullcontext(sqlite_url(folder))
+    if backend == "postgresql":
+        return postgres_database()
+    if not os.environ.get(ORACLE_ENV):
+        skip_or_fail("oracle", f"{ORACLE_ENV} is not set (no Oracle server to test against)")
+    from tests.oracle_backend import oracle_database
+
+    return oracle_database()

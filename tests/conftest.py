@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from fastapi.testclient import TestClient
 from odm.app import create_app
 from odm.config import Settings
 from odm.demo import DemoData
-from tests.backends import ORACLE_ENV, load_demo_sync, postgres_database, skip_or_fail, sqlite_url
+from tests.backends import empty_database, load_demo_sync
 
 BACKENDS = ["sqlite", "postgresql", "oracle"]
 
@@ -38,19 +36,6 @@ def fresh_database(backend: str, tmp_path: Path) -> Iterator[tuple[str, DemoData
     """A database with the demo data set that a test may change."""
     with empty_database(backend, tmp_path) as url:
         yield url, load_demo_sync(url)
-
-
-def empty_database(backend: str, folder: Path) -> contextlib.AbstractContextManager[str]:
-    """A new empty database of the backend."""
-    if backend == "sqlite":
-        return contextlib.nullcontext(sqlite_url(folder))
-    if backend == "postgresql":
-        return postgres_database()
-    if not os.environ.get(ORACLE_ENV):
-        skip_or_fail("oracle", f"{ORACLE_ENV} is not set (no Oracle server to test against)")
-    from tests.oracle_backend import oracle_database
-
-    return oracle_database()
 
 
 @pytest.fixture(scope="session")
