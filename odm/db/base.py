@@ -34,6 +34,9 @@ class TableRows:
     columns: tuple[str, ...]
     rows: Iterable[Row]
     counted: bool = False  # whether its rows count towards the progress reported
+    # With a key, a row whose key exists replaces the stored row (an idempotent import);
+    # without one, a duplicate key is an error that rolls the whole write back.
+    upsert_key: tuple[str, ...] | None = None
 
 
 class Database(abc.ABC):
