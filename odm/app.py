@@ -13,7 +13,7 @@ from odm.api import production, seed
 from odm.api.errors import install_error_handlers
 from odm.config import Settings
 from odm.db import open_database
-from odm.db.base import migrate
+from odm.db.base import Database, DatabaseUnavailable, migrate
 
 log = logging.getLogger("odm")
 
@@ -30,6 +30,18 @@ transfer error, never a complete-looking body that lacks rows.
 """
 
 
+async def _migrate_if_reachable(db: Database) -> None:
+    """Apply pending schema versions; a database that is down must not stop the service,
+    which answers 503 until it returns."""
+    try:
+        applied = await migrate(db)
+    except DatabaseUnavailable as exc:
+        log.warning("database unavailable at start, schema not checked: %s", exc)
+        return
+    if applied:
+        log.info("applied schema versions %s", applied)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """An ODM application over the database the settings name."""
 
@@ -39,9 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
         await db.open()
         try:
             if settings.migrate_on_start and db.dialect != "oracle":
-                applied = await migrate(db)
-                if applied:
-                    log.info("applied schema versions %s", applied)
+                await _migrate_if_reachable(db)
             app.state.db = db
             yield
         finally:

@@ -6,7 +6,8 @@ import asyncio
 import datetime as dt
 import os
 import time
-from typing import Annotated
+from collections.abc import Coroutine
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,13 +22,14 @@ from rich.progress import (
 
 from odm.config import Settings
 from odm.db import open_database
-from odm.db.base import Database, migrate
+from odm.db.base import Database, DatabaseError, DatabaseUnavailable, migrate
 from odm.demo import DemoData, DemoSpec
 
 app = typer.Typer(
     help="ODM: Operations Data Management.", no_args_is_help=True, add_completion=False
 )
 console = Console(stderr=True)
+T = TypeVar("T")
 
 DatabaseOption = Annotated[
     str | None,
@@ -47,6 +49,15 @@ def _settings(database: str | None) -> Settings:
     return settings
 
 
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine; a database or settings problem is one clear line and exit code 1."""
+    try:
+        return asyncio.run(work)
+    except (ValueError, DatabaseError, DatabaseUnavailable) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
 async def _with_db(settings: Settings) -> Database:
     db = open_database(settings)
     await db.open()
@@ -64,7 +75,7 @@ def init_db(database: DatabaseOption = None) -> None:
         finally:
             await db.close()
 
-    applied = asyncio.run(run())
+    applied = _run(run())
     console.print(f"applied schema versions {applied}" if applied else "schema is up to date")
 
 
@@ -99,7 +110,7 @@ def demo(
             await db.close()
 
     started = time.perf_counter()
-    if asyncio.run(run()):
+    if _run(run()):
         rate = data.daily_row_count / (time.perf_counter() - started)
         console.print(
             f"wrote {len(data.wells)} wells, {data.daily_row_count:,} daily rows "
