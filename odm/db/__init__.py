@@ -20,6 +20,18 @@ def open_database(settings: Settings, url: str | None = None) -> Database:
         return PostgresDatabase(
             url, settings.pool_size, settings.pool_timeout, settings.statement_timeout
         )
+    if scheme == "oracle":
+        from odm.db.oracle import OracleDatabase
+
+        return OracleDatabase(
+            url,
+            pool_size=settings.pool_size,
+            pool_timeout=settings.pool_timeout,
+            statement_timeout=settings.statement_timeout,
+            clob_piece_chars=settings.oracle_clob_piece_chars,
+            client_lib_dir=settings.oracle_client_lib_dir,
+        )
     raise ValueError(
-        f"unsupported database URL scheme {scheme!r}: use sqlite:///file.db or postgresql://..."
+        f"unsupported database URL scheme {scheme!r}: "
+        "use sqlite:///file.db, postgresql://... or oracle://user:password@host:port/service"
     )

@@ -1,0 +1,405 @@
+"""Oracle backend: python-oracledb in thin mode (no Instant Client) with its asyncio pool.
+
+Rows come out as the other backends' types: NUMBER(19) ids as int, BINARY_DOUBLE measures as
+float, DATE as `datetime.date`. Every round trip is bounded by `call_timeout`; a pool that
+cannot hand out a connection in time, or a database that is down, raises DatabaseUnavailable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from functools import cache
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+import oracledb
+
+from odm.db.base import (
+    Batch,
+    Database,
+    DatabaseError,
+    DatabaseUnavailable,
+    Params,
+    Progress,
+    Row,
+    TableRows,
+    migrations_dir,
+)
+from odm.queries import load_sql
+
+log = logging.getLogger("odm.db.oracle")
+
+WRITE_BATCH_ROWS = 10_000
+PACKAGE = "Get_ODM_Data_Pkg"
+PACKAGE_PROCEDURES = frozenset(
+    {
+        "Get_Division_List",
+        "Get_Division_Summary_Data",
+        "Get_Well_Summary_Data",
+        "Get_Well_Summary_By_Day",
+    }
+)
+# Errors that mean "no usable connection" rather than "this statement failed": pool closed or
+# exhausted, connection lost, call timeout, cannot connect (thin DPY- and thick DPI- codes).
+UNAVAILABLE_CODES = frozenset(
+    {"DPY-1001", "DPY-1002", "DPY-4005", "DPY-4011", "DPY-4024", "DPY-6005", "DPI-1067", "DPI-1080"}
+)
+# SQL reserved words cannot be bind variable names (ORA-01745); the portable SQL uses `:start`.
+RESERVED_BIND_NAMES = frozenset({"start", "date", "level", "size", "uid", "user", "mode", "number"})
+_PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PLSQL_START = re.compile(
+    r"\s*(CREATE\s+(OR\s+REPLACE\s+)?(EDITIONABLE\s+)?"
+    r"(TRIGGER|PACKAGE|PROCEDURE|FUNCTION|TYPE)\b|BEGIN\b|DECLARE\b)",
+    re.IGNORECASE,
+)
+
+
+def connect_params(url: str) -> tuple[str, str, str]:
+    """User, password and `host:port/service` DSN of an oracle://user:pass@host:port/service URL."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "oracle" or not parts.hostname:
+        raise ValueError("expected oracle://user:password@host:port/service_name")
+    dsn = f"{parts.hostname}:{parts.port or 1521}/{parts.path.lstrip('/')}"
+    return unquote(parts.username or ""), unquote(parts.password or ""), dsn
+
+
+@cache
+def oracle_sql(sql: str) -> str:
+    """The statement as sent to Oracle: reserved-word bind names get a trailing underscore."""
+    return _PLACEHOLDER.sub(
+        lambda m: f":{m[1]}_" if m[1].lower() in RESERVED_BIND_NAMES else m[0], sql
+    )
+
+
+def oracle_params(params: Params) -> dict[str, Any]:
+    """Parameters renamed like `oracle_sql` does, ISO date strings bound as dates.
+
+    The SQLite backend binds dates as ISO text; Oracle would convert such text with the
+    session's NLS_DATE_FORMAT (DD-MON-RR by default), so they travel as DATE values instead.
+    """
+    return {
+        f"{k}_" if k.lower() in RESERVED_BIND_NAMES else k: _as_date(v) for k, v in params.items()
+    }
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+# --- DDL scripts -------------------------------------------------------------------------
+
+
+def split_script(script: str, folder: Path) -> list[str]:
+    """The statements of a SQL*Plus-style script, in order, as `odm init-db` sends them.
+
+    A SQL statement ends with `;` at the end of a line (the `;` is dropped); a PL/SQL unit
+    (CREATE TRIGGER/PACKAGE/..., BEGIN, DECLARE) ends with a line holding only `/` (its own
+    `;` kept). `@@name.sql` includes a file of `folder`. Comment lines between statements
+    are skipped.
+    """
+    statements: list[str] = []
+    current: list[str] = []
+    for line in script.splitlines():
+        stripped = line.strip()
+        if not current and (not stripped or stripped.startswith("--") or stripped == "/"):
+            continue
+        if not current and stripped.startswith("@@"):
+            include = folder / stripped[2:].strip()
+            statements += split_script(include.read_text("utf-8"), folder)
+            continue
+        current.append(line)
+        if _statement_ends(current, stripped):
+            statements.append(_finish(current))
+            current = []
+    if current:
+        raise ValueError(f"unterminated statement at the end of the script: {current[0]!r}")
+    return statements
+
+
+def _statement_ends(lines: list[str], stripped: str) -> bool:
+    if _PLSQL_START.match(lines[0]):
+        return stripped == "/"
+    return stripped.endswith(";") and not stripped.startswith("--")
+
+
+def _finish(lines: list[str]) -> str:
+    text = "\n".join(lines).strip()
+    if text.endswith("\n/") or text == "/":
+        return text[:-1].rstrip()
+    return text.removesuffix(";").rstrip()
+
+
+# --- CLOB pieces -------------------------------------------------------------------------
+
+
+class TextSource(Protocol):
+    """What the piece reader needs of a CLOB: python-oracledb's AsyncLOB has both methods."""
+
+    async def size(self) -> int:
+        """Length in UCS-2 code units."""
+        ...
+
+    async def read(self, offset: int = 1, amount: int | None = None) -> str | bytes:
+        """`amount` UCS-2 code units from `offset` (counted from 1)."""
+        ...
+
+
+def ucs2_length(text: str) -> int:
+    """The number of UCS-2 (UTF-16) code units of a text: astral characters count twice."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _is_high_surrogate(char: str) -> bool:
+    return "\ud800" <= char <= "\udbff"
+
+
+async def read_clob_pieces(source: TextSource, piece_chars: int) -> AsyncIterator[str]:
+    """The text of a CLOB in pieces of at most `piece_chars` UCS-2 code units.
+
+    One piece is held at a time. A piece that ends in the first half of a surrogate pair
+    gives that half back, and the next piece starts with it, so no pair is ever split.
+    """
+    size = await source.size()
+    offset = 1
+    while offset <= size:
+        text = await source.read(offset, min(piece_chars, size - offset + 1))
+        if not isinstance(text, str) or not text:
+            raise DatabaseError(f"CLOB read at {offset} of {size} returned no text")
+        if len(text) > 1 and _is_high_surrogate(text[-1]):
+            text = text[:-1]
+        offset += ucs2_length(text)
+        yield text
+
+
+# --- rows --------------------------------------------------------------------------------
+
+
+def _to_date(value: dt.datetime) -> dt.date:
+    return value.date()
+
+
+def _output_type_handler(cursor: Any, metadata: Any) -> Any:
+    """DATE columns fetch as `datetime.date` (Oracle's DATE has a time of day)."""
+    if metadata.type_code is oracledb.DB_TYPE_DATE:
+        return cursor.var(oracledb.DB_TYPE_DATE, arraysize=cursor.arraysize, outconverter=_to_date)
+    return None
+
+
+_INPUT_TYPES: dict[type, Any] = {
+    float: oracledb.DB_TYPE_BINARY_DOUBLE,
+    int: oracledb.DB_TYPE_NUMBER,
+    dt.date: oracledb.DB_TYPE_DATE,
+}
+
+
+def input_types(rows: Sequence[Row]) -> list[Any]:
+    """Bind types from each column's first non-NULL value, so a leading NULL is no guess."""
+    types: list[Any] = []
+    for column in zip(*rows, strict=True):
+        value = next((v for v in column if v is not None), None)
+        types.append(_INPUT_TYPES.get(type(value)))
+    return types
+
+
+def merge_sql(table: TableRows) -> str:
+    """A MERGE that replaces the row with the same key or inserts a new one."""
+    key = table.upsert_key or ()
+    source = ", ".join(f":{i} AS {c}" for i, c in enumerate(table.columns, 1))
+    on = " AND ".join(f"t.{c} = s.{c}" for c in key)
+    updates = ", ".join(f"t.{c} = s.{c}" for c in table.columns if c not in key)
+    inserts = ", ".join(f"s.{c}" for c in table.columns)
+    matched = f"\nWHEN MATCHED THEN UPDATE SET {updates}" if updates else ""
+    return (
+        f"MERGE INTO {table.table} t\nUSING (SELECT {source} FROM dual) s\nON ({on})"
+        f"{matched}\nWHEN NOT MATCHED THEN INSERT ({', '.join(table.columns)}) VALUES ({inserts})"
+    )
+
+
+def insert_sql(table: TableRows) -> str:
+    """An INSERT of one row with positional binds (sent with executemany)."""
+    marks = ", ".join(f":{i}" for i in range(1, len(table.columns) + 1))
+    return f"INSERT INTO {table.table} ({', '.join(table.columns)}) VALUES ({marks})"
+
+
+def _batches(rows: Iterable[Row], size: int) -> Iterable[list[Row]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _translate(exc: Exception) -> Exception:
+    """A driver error as DatabaseUnavailable (retry later) or DatabaseError."""
+    error = exc.args[0] if exc.args else None
+    code = getattr(error, "full_code", "")
+    recoverable = getattr(error, "isrecoverable", False)
+    if isinstance(exc, oracledb.OperationalError) or code in UNAVAILABLE_CODES or recoverable:
+        return DatabaseUnavailable(str(exc))
+    return DatabaseError(str(exc))
+
+
+# --- the backend -------------------------------------------------------------------------
+
+
+class OracleDatabase(Database):
+    """An asyncio connection pool; a stream holds one connection for its duration."""
+
+    dialect = "oracle"
+
+    def __init__(
+        self,
+        url: str,
+        pool_size: int = 10,
+        pool_timeout: float = 5.0,
+        statement_timeout: float = 60.0,
+        clob_piece_chars: int = 32_000,
+        client_lib_dir: str | None = None,
+    ) -> None:
+        self.user, self.password, self.dsn = connect_params(url)
+        self.pool_size = pool_size
+        self.pool_timeout = pool_timeout
+        self.call_timeout_ms = int(statement_timeout * 1000)
+        self.clob_piece_chars = clob_piece_chars
+        self.pool: oracledb.AsyncConnectionPool | None = None
+        if client_lib_dir:
+            # python-oracledb's asyncio API exists only in thin mode, which needs no client.
+            log.warning("ORACLE_CLIENT_LIB_DIR is ignored: ODM uses thin mode (asyncio)")
+
+    async def open(self) -> None:
+        # Connections are made in the background: the service starts (and answers 503) while
+        # the database is down, and recovers by itself when it returns.
+        self.pool = oracledb.create_pool_async(
+            user=self.user,
+            password=self.password,
+            dsn=self.dsn,
+            min=1,
+            max=self.pool_size,
+            increment=1,
+            getmode=oracledb.POOL_GETMODE_TIMEDWAIT,
+            wait_timeout=int(self.pool_timeout * 1000),
+            ping_interval=10,
+            timeout=300,
+        )
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            await self.pool.close(force=True)
+            self.pool = None
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[oracledb.AsyncConnection]:
+        """A pooled connection with the call timeout and row types set, errors translated."""
+        if self.pool is None:
+            raise DatabaseUnavailable("the Oracle pool is not open")
+        try:
+            async with self.pool.acquire() as conn:
+                conn.call_timeout = self.call_timeout_ms
+                conn.outputtypehandler = _output_type_handler
+                yield conn
+        except oracledb.Error as exc:
+            raise _translate(exc) from exc
+        except (OSError, TimeoutError) as exc:
+            raise DatabaseUnavailable(str(exc)) from exc
+
+    async def fetch_all(self, sql: str, params: Params) -> list[Row]:
+        async with self.connection() as conn, conn.cursor() as cursor:
+            await cursor.execute(oracle_sql(sql), oracle_params(params))
+            return list(await cursor.fetchall())
+
+    async def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
+        async with self.connection() as conn, conn.cursor() as cursor:
+            # The first batch comes back with the execute; each later one is one round trip.
+            cursor.arraysize = batch_rows
+            cursor.prefetchrows = batch_rows + 1
+            await cursor.execute(oracle_sql(sql), oracle_params(params))
+            while batch := await cursor.fetchmany(batch_rows):
+                yield batch
+
+    async def stream_procedure_json(
+        self, procedure: str, params: Sequence[int]
+    ) -> AsyncGenerator[bytes]:
+        """Call a Get_ODM_Data_Pkg procedure and yield its OUT CLOB as UTF-8, piece by piece."""
+        if procedure not in PACKAGE_PROCEDURES:
+            raise ValueError(f"not a procedure of {PACKAGE}: {procedure!r}")
+        async with self.connection() as conn, conn.cursor() as cursor:
+            out = cursor.var(oracledb.DB_TYPE_CLOB)
+            await cursor.callproc(f"{PACKAGE}.{procedure}", [*params, out])
+            lob = out.getvalue()
+            if lob is None:
+                raise DatabaseError(f"{PACKAGE}.{procedure} returned no CLOB")
+            async for piece in read_clob_pieces(lob, self.clob_piece_chars):
+                yield piece.encode()
+
+    async def schema_version(self) -> int:
+        if not await self.fetch_all(load_sql("schema_version_exists", self.dialect), {}):
+            return 0
+        rows = await self.fetch_all("SELECT COALESCE(MAX(version), 0) FROM odm_schema_version", {})
+        return int(rows[0][0])
+
+    async def apply_migration(self, version: int, script: str) -> bool:
+        # Oracle commits each DDL statement by itself: a failed script leaves the objects made
+        # before the failure; database/oracle/uninstall.sql removes them for a clean retry.
+        statements = split_script(script, migrations_dir(self.dialect))
+        if await self.schema_version() >= version:
+            return False
+        async with self.connection() as conn, conn.cursor() as cursor:
+            for statement in statements:
+                await cursor.execute(statement)
+                if cursor.warning is not None:
+                    raise DatabaseError(f"{statement.splitlines()[0]}: {cursor.warning}")
+            await cursor.execute(
+                "INSERT INTO odm_schema_version (version) VALUES (:version)", {"version": version}
+            )
+            await conn.commit()
+        return True
+
+    async def write_tables(
+        self, tables: Sequence[TableRows], progress: Progress, replace: bool = False
+    ) -> None:
+        async with self.connection() as conn, conn.cursor() as cursor:
+            if replace:
+                for table in reversed(tables):
+                    await cursor.execute(f"DELETE FROM {table.table}")
+            for table in tables:
+                await self._write_table(cursor, table, progress)
+            await conn.commit()
+
+    async def _write_table(
+        self, cursor: oracledb.AsyncCursor, table: TableRows, progress: Progress
+    ) -> None:
+        """Array-bind the table's rows in batches (a MERGE when it has an upsert key)."""
+        sql = merge_sql(table) if table.upsert_key else insert_sql(table)
+        date_columns = await self._date_columns(cursor, table)
+        for batch in _batches(table.rows, WRITE_BATCH_ROWS):
+            rows = [_with_dates(row, date_columns) for row in batch]
+            cursor.setinputsizes(*input_types(rows))
+            await cursor.executemany(sql, rows)
+            progress(len(rows) if table.counted else 0)
+
+    @staticmethod
+    async def _date_columns(cursor: oracledb.AsyncCursor, table: TableRows) -> frozenset[int]:
+        """Positions of the table's DATE columns among the columns written."""
+        await cursor.execute(load_sql("date_columns", "oracle"), {"table_name": table.table})
+        dates = {name.lower() for (name,) in await cursor.fetchall()}
+        return frozenset(i for i, column in enumerate(table.columns) if column in dates)
+
+    async def execute(self, sql: str, params: Params) -> int:
+        async with self.connection() as conn, conn.cursor() as cursor:
+            await cursor.execute(oracle_sql(sql), oracle_params(params))
+            count: int = cursor.rowcount
+            await conn.commit()
+            return count
+
+
+def _with_dates(row: Row, date_columns: frozenset[int]) -> Row:
+    if not date_columns:
+        return row
+    return tuple(_as_date(v) if i in date_columns else v for i, v in enumerate(row))

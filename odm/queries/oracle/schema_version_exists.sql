@@ -1,0 +1,1 @@
+SELECT 1 FROM user_tables WHERE table_name = 'ODM_SCHEMA_VERSION'
