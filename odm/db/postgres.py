@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from functools import cache
 
 import psycopg
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCursor
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from odm.db.base import (
@@ -124,19 +124,56 @@ class PostgresDatabase(Database):
             if replace:
                 names = ", ".join(table.table for table in tables)
                 await cursor.execute(f"TRUNCATE {names} CASCADE".encode())
-            for table in tables:
-                copy_sql = f"COPY {table.table} ({', '.join(table.columns)}) FROM STDIN".encode()
-                async with cursor.copy(copy_sql) as copy:
-                    count = 0
-                    for row in table.rows:
-                        await copy.write_row(row)
-                        count += 1
-                        if count == PROGRESS_EVERY and table.counted:
-                            progress(count if table.counted else 0)
-                            count = 0
-                    progress(count if table.counted else 0)
+            for number, table in enumerate(tables):
+                if table.upsert_key:
+                    await _upsert(cursor, table, f"odm_upsert_{number}", progress)
+                else:
+                    await _copy(cursor, table.table, table, progress)
 
     async def execute(self, sql: str, params: Params) -> int:
         async with self.connection() as conn, conn.transaction():
             cursor = await conn.execute(to_pyformat(sql), params)
             return cursor.rowcount
+
+
+async def _copy(
+    cursor: AsyncCursor[Row], target: str, table: TableRows, progress: Progress
+) -> None:
+    """COPY the rows of `table` into `target` (the table itself or a staging table)."""
+    copy_sql = f"COPY {target} ({', '.join(table.columns)}) FROM STDIN".encode()
+    async with cursor.copy(copy_sql) as copy:
+        count = 0
+        for row in table.rows:
+            await copy.write_row(row)
+            count += 1
+            if count == PROGRESS_EVERY and table.counted:
+                progress(count)
+                count = 0
+        progress(count if table.counted else 0)
+
+
+async def _upsert(
+    cursor: AsyncCursor[Row], table: TableRows, staging: str, progress: Progress
+) -> None:
+    """COPY into a temporary table, then insert its rows, replacing those whose key exists.
+
+    A key repeated within the rows keeps its last row (a fresh heap table's ctid follows
+    the COPY order), as one INSERT ... ON CONFLICT may touch each stored row only once.
+    """
+    key = ", ".join(table.upsert_key or ())
+    columns = ", ".join(table.columns)
+    await cursor.execute(
+        f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+        f"SELECT {columns} FROM {table.table} WITH NO DATA".encode()
+    )
+    await _copy(cursor, staging, table, progress)
+    updates = ", ".join(
+        f"{c} = EXCLUDED.{c}" for c in table.columns if c not in (table.upsert_key or ())
+    )
+    action = f"UPDATE SET {updates}" if updates else "NOTHING"
+    await cursor.execute(
+        f"INSERT INTO {table.table} ({columns}) "
+        f"SELECT DISTINCT ON ({key}) {columns} FROM {staging} ORDER BY {key}, ctid DESC "
+        f"ON CONFLICT ({key}) DO {action}".encode()
+    )
+    await cursor.execute(f"DROP TABLE {staging}".encode())

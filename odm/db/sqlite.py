@@ -130,11 +130,8 @@ class SQLiteDatabase(Database):
                 for table in reversed(tables):
                     conn.execute(f"DELETE FROM {table.table}")
             for table in tables:
-                columns = ", ".join(table.columns)
-                marks = ", ".join("?" for _ in table.columns)
-                sql = f"INSERT INTO {table.table} ({columns}) VALUES ({marks})"
                 rows = _counting(table.rows, progress) if table.counted else table.rows
-                conn.executemany(sql, rows)
+                conn.executemany(_insert_sql(table), rows)
             for statement in _statements(load_sql("recompute_well_totals", self.dialect)):
                 conn.execute(statement)
             for _name, sql in triggers:
@@ -156,6 +153,27 @@ def _execute(conn: sqlite3.Connection, sql: str, params: Mapping[str, Any]) -> s
 def _fetchmany(cursor: sqlite3.Cursor, size: int) -> list[Row]:
     with _errors():
         return cursor.fetchmany(size)
+
+
+def _insert_sql(table: TableRows) -> str:
+    """An INSERT of one row; with an upsert key, a row whose key exists replaces it.
+
+    A key repeated within the rows is harmless: the later row wins. The totals the
+    suspended triggers keep are recomputed from the rows afterwards, updates included.
+    """
+    columns = ", ".join(table.columns)
+    marks = ", ".join("?" for _ in table.columns)
+    sql = f"INSERT INTO {table.table} ({columns}) VALUES ({marks})"
+    if table.upsert_key:
+        sql += _on_conflict(table.columns, table.upsert_key)
+    return sql
+
+
+def _on_conflict(columns: Sequence[str], key: Sequence[str]) -> str:
+    """The ON CONFLICT clause that makes an INSERT an upsert on `key`."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    action = f"UPDATE SET {updates}" if updates else "NOTHING"
+    return f" ON CONFLICT ({', '.join(key)}) DO {action}"
 
 
 def _counting(rows: Iterable[Row], progress: Progress) -> Iterator[Row]:
