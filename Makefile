@@ -4,5 +4,7 @@ run:
 	./scripts/run
 test:
 	./scripts/test
+bench:
+	./bench/run
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy

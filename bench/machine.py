@@ -1,0 +1,65 @@
+"""A description of the machine and software a run measured, for the report."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import psycopg
+
+
+def describe(postgres_url: str | None) -> dict[str, str]:
+    """CPU, cores, memory, OS, Python, databases and load tools, as report lines."""
+    facts = {
+        "CPU": _cpu_model(),
+        "cores": str(os.cpu_count()),
+        "memory": _memory(),
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "SQLite (library)": sqlite3.sqlite_version,
+    }
+    if postgres_url:
+        facts["PostgreSQL"] = _postgres_version(postgres_url)
+    for tool, flag in (("curl", "--version"), ("wrk", "-v"), ("sqlite3", "-version")):
+        facts[tool] = _tool_version(tool, flag)
+    return facts
+
+
+def _cpu_model() -> str:
+    for line in _read("/proc/cpuinfo").splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _memory() -> str:
+    for line in _read("/proc/meminfo").splitlines():
+        if line.startswith("MemTotal:"):
+            return f"{int(line.split()[1]) / 1024**2:.0f} GiB"
+    return "unknown"
+
+
+def _read(path: str) -> str:
+    file = Path(path)
+    return file.read_text() if file.exists() else ""
+
+
+def _postgres_version(url: str) -> str:
+    try:
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+            return str(row[0]) if row else "unknown"
+    except psycopg.Error as exc:
+        return f"unreachable ({exc.__class__.__name__})"
+
+
+def _tool_version(tool: str, flag: str) -> str:
+    if not shutil.which(tool):
+        return "not installed"
+    done = subprocess.run([tool, flag], capture_output=True, text=True, check=False)
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0][:80] if lines else "installed"

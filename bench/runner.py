@@ -1,0 +1,138 @@
+"""`python -m bench`: build the data sets, run every scenario, write the report and chart."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from bench import chart, report
+from bench.datasets import BACKENDS, SIZES, DataSet, ensure_dataset
+from bench.machine import describe
+from bench.results import ExportResult, Results
+from bench.scenarios import (
+    Plan,
+    export_datasette,
+    export_dump,
+    export_odm,
+    export_seed_style,
+    seed_latencies,
+    small_request_load,
+)
+from bench.targets import judge
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One invocation: its data sets, plan and where it writes."""
+
+    sizes: tuple[str, ...]
+    backends: tuple[str, ...]
+    plan: Plan
+    postgres_url: str
+    data_dir: Path
+    out: Path
+    command: str
+
+
+def parse(argv: Sequence[str]) -> Run:
+    """The command line, as a Run."""
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1M rows only, shorter runs")
+    parser.add_argument("--sizes", default="1m,10m", help=f"comma-separated, of {list(SIZES)}")
+    parser.add_argument("--backends", default=",".join(BACKENDS))
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("ODM_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
+        help="a server where the benchmark may create odm_bench_* databases",
+    )
+    parser.add_argument("--data-dir", type=Path, default=REPO / "bench/data")
+    parser.add_argument("--results-dir", type=Path, default=REPO / "bench/results")
+    parser.add_argument("--out", type=Path, default=REPO / "docs/performance.md")
+    args = parser.parse_args(argv)
+    sizes = ("1m",) if args.quick else tuple(args.sizes.split(","))
+    plan = Plan(results_dir=args.results_dir)
+    if args.quick:
+        plan = Plan(
+            export_runs=1, latency_samples=100, load_seconds=5, results_dir=args.results_dir
+        )
+    command = "make bench" if not argv else "bench/run " + " ".join(argv)
+    return Run(
+        sizes,
+        tuple(args.backends.split(",")),
+        plan,
+        args.postgres_url,
+        args.data_dir,
+        args.out,
+        command,
+    )
+
+
+def measure(run: Run, results: Results, save: Callable[[], None]) -> None:
+    """Every scenario on every backend and size, saving after each step."""
+    for backend in run.backends:
+        for size in run.sizes:
+            data = ensure_dataset(size, backend, run.data_dir, run.postgres_url)
+            for step in _exports(data, run.plan):
+                results.exports.append(_logged(f"{backend} {size} export", step))
+                save()
+            step = partial(seed_latencies, data, run.plan)
+            results.latencies += _logged(f"{backend} {size} latency", step)
+            save()
+        largest = ensure_dataset(run.sizes[-1], backend, run.data_dir, run.postgres_url)
+        for workers in (1, 2):
+            step = partial(small_request_load, largest, run.plan, workers)
+            results.loads += _logged(f"{backend} load, {workers} workers", step)
+            save()
+
+
+def _exports(data: DataSet, plan: Plan) -> list[Callable[[], ExportResult]]:
+    steps = [partial(export_odm, data, plan, fmt) for fmt in plan.formats]
+    steps.append(partial(export_dump, data, plan))
+    if data.rows <= plan.seed_style_max_rows:
+        steps.append(partial(export_seed_style, data, plan))
+    if data.backend == "sqlite":
+        steps.append(partial(export_datasette, data, plan))
+    return steps
+
+
+def _logged(what: str, step: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    print(f"… {what}", file=sys.stderr, flush=True)
+    result = step()
+    print(f"  done in {time.perf_counter() - started:.1f} s: {result}", file=sys.stderr, flush=True)
+    return result
+
+
+def publish(run: Run, results: Results) -> None:
+    """Write the report and its chart beside it."""
+    png = run.out.with_suffix(".png")
+    ratio_size = "1m" if "1m" in run.sizes else run.sizes[0]
+    drawn = chart.draw(results, ratio_size, png)
+    findings_file = REPO / "bench/findings.md"
+    findings = findings_file.read_text() if findings_file.exists() else ""
+    targets = judge(results, run.backends, ratio_size, largest=run.sizes[-1])
+    text = report.render(results, targets, png.name if drawn else None, findings)
+    report.write(run.out, text)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark."""
+    run = parse(sys.argv[1:] if argv is None else argv)
+    results = Results(
+        describe(run.postgres_url if "postgresql" in run.backends else None), run.command
+    )
+    results_file = run.plan.results_dir / "results.json"
+    measure(run, results, lambda: results.save(results_file))
+    publish(run, results)
+    print(f"wrote {run.out} (raw results: {results_file})", file=sys.stderr)

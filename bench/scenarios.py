@@ -1,0 +1,174 @@
+"""The scenarios: each starts the servers it needs, measures, and returns result records."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.datasets import EXPORT_FIELDS, EXPORT_KEY, DataSet
+from bench.dumps import dump
+from bench.latency import measure_latency
+from bench.load import run_load
+from bench.results import DATASETTE, DUMP, ODM, SEED_STYLE, ExportResult, LatencyResult, LoadResult
+from bench.servers import (
+    HOST,
+    ServerSpec,
+    datasette_server,
+    free_port,
+    odm_server,
+    running,
+    seed_style_server,
+)
+from bench.transfer import Transfer, client_name, download
+
+EXPORT_PATH = "/v1/production/daily"
+BIG_EXPORT_ROWS = 5_000_000
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to measure and how long; `--quick` and the smoke test shrink it."""
+
+    export_runs: int = 3
+    latency_samples: int = 200
+    load_seconds: float = 10.0
+    connections: int = 32
+    formats: tuple[str, ...] = ("json", "csv")
+    # The seed-style baseline holds every row several times over (about 2 GB per million).
+    seed_style_max_rows: int = 2_000_000
+    results_dir: Path = Path("bench/results")
+
+    def runs(self, rows: int) -> int:
+        """Runs per export: one for the largest data sets, whose single run takes long."""
+        return 1 if rows >= BIG_EXPORT_ROWS else self.export_runs
+
+
+def seed_paths(data: DataSet) -> dict[str, str]:
+    """The seed endpoints measured for latency, by label."""
+    ids = f"well_id={data.well_id}&division_id={data.division_id}"
+    return {
+        "/well-summary-by-day (seed well)": f"/well-summary-by-day?{ids}",
+        "/division-summary": "/division-summary",
+        "/well-summary": f"/well-summary?{ids}",
+        "/division-list": "/division-list",
+    }
+
+
+def export_odm(data: DataSet, plan: Plan, fmt: str) -> ExportResult:
+    """ODM's streamed export of every daily row in one format."""
+    return _export(data, plan, odm_server, f"{EXPORT_PATH}?format={fmt}", ODM, fmt)
+
+
+def export_seed_style(data: DataSet, plan: Plan) -> ExportResult:
+    """The seed-style baseline: the same rows, fetched whole, validated, one JSON body."""
+    return _export(data, plan, seed_style_server, EXPORT_PATH, SEED_STYLE, "json")
+
+
+def export_datasette(data: DataSet, plan: Plan) -> ExportResult:
+    """Datasette's streamed CSV of the same table, columns and order (SQLite only)."""
+    # Datasette always sends the primary key; `_col` adds the other columns ODM sends.
+    columns = "&".join(f"_col={name}" for name in EXPORT_FIELDS if name not in EXPORT_KEY)
+    path = f"/{data.sqlite_file.stem}/odm_daily_production.csv?_stream=on&_size=max&{columns}"
+    return _export(data, plan, datasette_server, path, DATASETTE, "csv")
+
+
+def export_dump(data: DataSet, plan: Plan) -> ExportResult:
+    """The database's own JSON dump of the same rows."""
+    runs = [dump(data) for _ in range(plan.runs(data.rows))]
+    median = sorted(runs, key=lambda d: d.wall)[len(runs) // 2]
+    return ExportResult(
+        data.backend,
+        data.size,
+        data.rows,
+        DUMP,
+        "json",
+        median.tool,
+        len(runs),
+        median.wall,
+        None,
+        median.size,
+        max((d.peak_rss_mb for d in runs if d.peak_rss_mb is not None), default=None),
+    )
+
+
+def _export(
+    data: DataSet,
+    plan: Plan,
+    server: Callable[[DataSet, int], ServerSpec],
+    path: str,
+    system: str,
+    fmt: str,
+) -> ExportResult:
+    """Start a fresh server, download `path` the planned number of times, keep the median."""
+    port = free_port()
+    with running(server(data, port), port, plan.results_dir) as live:
+        transfers = [download(live.base_url + path) for _ in range(plan.runs(data.rows))]
+        peak = live.peak_rss_mb()
+    median = _median(transfers)
+    return ExportResult(
+        data.backend,
+        data.size,
+        data.rows,
+        system,
+        fmt,
+        client_name(),
+        len(transfers),
+        median.wall,
+        statistics.median(t.ttfb for t in transfers),
+        median.size,
+        peak,
+    )
+
+
+def _median(transfers: list[Transfer]) -> Transfer:
+    return sorted(transfers, key=lambda t: t.wall)[len(transfers) // 2]
+
+
+def seed_latencies(data: DataSet, plan: Plan) -> list[LatencyResult]:
+    """p50 and p99 of the seed endpoints, one request at a time, on one ODM worker."""
+    port = free_port()
+    results = []
+    with running(odm_server(data, port), port, plan.results_dir):
+        for label, path in seed_paths(data).items():
+            latency = measure_latency(HOST, port, path, plan.latency_samples)
+            results.append(
+                LatencyResult(
+                    data.backend,
+                    data.size,
+                    label,
+                    latency.samples,
+                    latency.p50_ms,
+                    latency.p99_ms,
+                    latency.mean_ms,
+                )
+            )
+    return results
+
+
+def small_request_load(data: DataSet, plan: Plan, workers: int) -> list[LoadResult]:
+    """Requests/s and latency of /division-list and /well-summary under concurrency."""
+    paths = seed_paths(data)
+    port = free_port()
+    results = []
+    with running(odm_server(data, port, workers), port, plan.results_dir) as live:
+        for label in ("/division-list", "/well-summary"):
+            load = run_load(live.base_url + paths[label], plan.connections, plan.load_seconds)
+            results.append(
+                LoadResult(
+                    data.backend,
+                    data.size,
+                    label,
+                    workers,
+                    load.tool,
+                    load.connections,
+                    load.seconds,
+                    load.requests,
+                    load.errors,
+                    load.rps,
+                    load.p50_ms,
+                    load.p99_ms,
+                )
+            )
+    return results

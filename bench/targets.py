@@ -1,0 +1,112 @@
+"""The targets of issue 5, judged on one run's results (as ratios where they compare)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.results import DATASETTE, DUMP, ODM, SEED_STYLE, Results
+
+RATIO_SIZE = "1m"
+LARGEST = "10m"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target on one backend: what was measured against what was asked."""
+
+    name: str
+    backend: str
+    measured: str
+    required: str
+    met: bool | None  # None: not measured in this run
+
+
+def judge(
+    results: Results,
+    backends: tuple[str, ...],
+    ratio_size: str = RATIO_SIZE,
+    largest: str = LARGEST,
+) -> list[Target]:
+    """Every target on every backend: ratios at `ratio_size`, limits at `largest`."""
+    targets: list[Target] = []
+    for backend in backends:
+        targets += _export_ratios(results, backend, ratio_size)
+        targets += [_peak_rss(results, backend, largest), _ttfb(results, backend)]
+        targets.append(_division_summary(results, backend, largest))
+    return targets
+
+
+def _export_ratios(results: Results, backend: str, size: str) -> list[Target]:
+    odm = results.export(backend, size, ODM, "json")
+    baselines = [
+        (SEED_STYLE, "json", "≥ 5× faster than seed-style", 5.0),
+        (DATASETTE, "csv", "≥ 10× faster than Datasette CSV", 10.0),
+    ]
+    targets = []
+    for system, fmt, name, factor in baselines:
+        if backend != "sqlite" and system == DATASETTE:
+            continue
+        other = results.export(backend, size, system, fmt)
+        if odm is None or other is None:
+            targets.append(
+                Target(f"1M JSON {name}", backend, "not measured", f"≥ {factor:g}×", None)
+            )
+            continue
+        ratio = other.wall_s / odm.wall_s
+        targets.append(
+            Target(f"1M JSON {name}", backend, f"{ratio:.1f}×", f"≥ {factor:g}×", ratio >= factor)
+        )
+    dump = results.export(backend, size, DUMP, "json")
+    if odm is None or dump is None:
+        targets.append(
+            Target("1M JSON within 1.5× of the dump", backend, "not measured", "≤ 1.5×", None)
+        )
+    else:
+        ratio = odm.wall_s / dump.wall_s
+        targets.append(
+            Target(
+                "1M JSON within 1.5× of the dump", backend, f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5
+            )
+        )
+    return targets
+
+
+def _peak_rss(results: Results, backend: str, size: str) -> Target:
+    peaks = [
+        r.peak_rss_mb
+        for r in results.exports
+        if (r.backend, r.size, r.system) == (backend, size, ODM) and r.peak_rss_mb is not None
+    ]
+    if not peaks:
+        return Target("server peak RSS at 10M rows", backend, "not measured", "< 100 MB", None)
+    worst = max(peaks)
+    return Target(
+        "server peak RSS at 10M rows", backend, f"{worst:.0f} MB", "< 100 MB", worst < 100
+    )
+
+
+def _ttfb(results: Results, backend: str) -> Target:
+    ttfbs = [
+        r.ttfb_s
+        for r in results.exports
+        if (r.backend, r.system) == (backend, ODM) and r.ttfb_s is not None
+    ]
+    if not ttfbs:
+        return Target("time to first byte, any size", backend, "not measured", "< 100 ms", None)
+    worst = max(ttfbs) * 1000
+    return Target(
+        "time to first byte, any size", backend, f"{worst:.0f} ms", "< 100 ms", worst < 100
+    )
+
+
+def _division_summary(results: Results, backend: str, size: str) -> Target:
+    for r in results.latencies:
+        if (r.backend, r.size, r.endpoint) == (backend, size, "/division-summary"):
+            return Target(
+                "/division-summary p99 at 10M rows",
+                backend,
+                f"{r.p99_ms:.1f} ms",
+                "< 20 ms",
+                r.p99_ms < 20,
+            )
+    return Target("/division-summary p99 at 10M rows", backend, "not measured", "< 20 ms", None)

@@ -1,0 +1,106 @@
+"""The benchmark, every scenario and baseline, on a tiny data set: so that it cannot rot.
+
+Nothing here asserts a speed; only that each scenario runs end to end through real server
+processes and yields plausible records, and that the report and chart are written.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench import chart, dumps, load, report, transfer
+from bench.datasets import DataSet, prepare
+from bench.results import DATASETTE, DUMP, ODM, SEED_STYLE, ExportResult, Results
+from bench.scenarios import (
+    Plan,
+    export_datasette,
+    export_dump,
+    export_odm,
+    export_seed_style,
+    seed_latencies,
+    small_request_load,
+)
+from bench.targets import judge
+from tests.backends import empty_database
+
+BENCH_BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="module", params=BENCH_BACKENDS)
+def tiny(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DataSet]:
+    """The tiny data set on one backend, built through `odm demo`."""
+    backend = str(request.param)
+    with empty_database(backend, tmp_path_factory.mktemp(f"bench-{backend}")) as url:
+        yield prepare("tiny", backend, url)
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Plan:
+    """The shortest plan that still runs every step."""
+    return Plan(
+        export_runs=1, latency_samples=3, load_seconds=1, connections=4, results_dir=tmp_path
+    )
+
+
+def _plausible(result: ExportResult, data: DataSet, system: str) -> None:
+    assert (result.system, result.rows, result.backend) == (system, data.rows, data.backend)
+    assert result.size_bytes > data.rows * 20
+    assert result.wall_s > 0
+
+
+def test_odm_exports_every_format(tiny: DataSet, plan: Plan) -> None:
+    for fmt in plan.formats:
+        result = export_odm(tiny, plan, fmt)
+        _plausible(result, tiny, ODM)
+        assert result.ttfb_s is not None and result.peak_rss_mb is not None
+
+
+def test_baselines_export_the_same_rows(tiny: DataSet, plan: Plan) -> None:
+    odm = export_odm(tiny, plan, "json")
+    seed = export_seed_style(tiny, plan)
+    _plausible(seed, tiny, SEED_STYLE)
+    # Same rows and fields: the seed-style body differs from ODM's only in its float text.
+    assert abs(seed.size_bytes - odm.size_bytes) < odm.size_bytes * 0.1
+    _plausible(export_dump(tiny, plan), tiny, DUMP)
+    if tiny.backend == "sqlite":
+        _plausible(export_datasette(tiny, plan), tiny, DATASETTE)
+
+
+def test_fallbacks_without_command_line_tools(
+    tiny: DataSet, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where sqlite3, psql, curl or wrk are missing, the drivers and Python stand in."""
+    for module in (dumps, transfer, load):
+        monkeypatch.setattr(module.shutil, "which", lambda _name: None)
+    assert "no " in export_dump(tiny, plan).tool
+    assert export_odm(tiny, plan, "json").tool == "http.client"
+    assert small_request_load(tiny, plan, 1)[0].tool == "python threads"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_small_request_load(tiny: DataSet, plan: Plan, workers: int) -> None:
+    results = small_request_load(tiny, plan, workers)
+    assert [r.endpoint for r in results] == ["/division-list", "/well-summary"]
+    for r in results:
+        assert r.requests > 0 and r.errors == 0 and r.p99_ms >= r.p50_ms
+
+
+def test_report_and_chart(tiny: DataSet, plan: Plan, tmp_path: Path) -> None:
+    results = Results({"cores": "2"}, "make bench")
+    results.exports += [export_odm(tiny, plan, "json"), export_dump(tiny, plan)]
+    results.latencies += seed_latencies(tiny, plan)
+    results.save(tmp_path / "results.json")
+    results = Results.load(tmp_path / "results.json")
+    targets = judge(results, (tiny.backend,), ratio_size="tiny", largest="tiny")
+    assert {t.met for t in targets if "dump" in t.name or "p99" in t.name} <= {True, False}
+    text = report.render(results, targets, "performance.png", "Findings.")
+    assert f"| {tiny.backend} | tiny | /division-summary |" in text
+    if importlib.util.find_spec("matplotlib"):
+        assert chart.draw(results, "tiny", tmp_path / "performance.png")
+        assert (tmp_path / "performance.png").stat().st_size > 1000
