@@ -6,7 +6,9 @@ import asyncio
 import datetime as dt
 import os
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
+from contextlib import nullcontext
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -20,10 +22,14 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from odm import importers
 from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import Database, DatabaseError, DatabaseUnavailable, migrate
 from odm.demo import DemoData, DemoSpec
+from odm.importers.mapping import mapping_from_flags
+from odm.importers.report import describe, rejects_csv
+from odm.importers.report import summary as import_summary
 
 app = typer.Typer(
     help="ODM: Operations Data Management.", no_args_is_help=True, add_completion=False
@@ -136,6 +142,124 @@ def _progress() -> Progress:
         TimeRemainingColumn(),
         console=console,
     )
+
+
+PresetOption = Annotated[
+    str | None,
+    typer.Option(help="Built-in mapping: " + ", ".join(importers.preset_names()) + "."),
+]
+Pairs = list[str] | None
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX file to import.")],
+    database: DatabaseOption = None,
+    preset: PresetOption = None,
+    mapping: Annotated[Path | None, typer.Option(help="Mapping file (.toml or .json).")] = None,
+    table: Annotated[str | None, typer.Option(help="Target table, with --column.")] = None,
+    column: Annotated[
+        Pairs, typer.Option(metavar="NAME=VALUE", help="TABLE_COLUMN=FILE_COLUMN.")
+    ] = None,
+    constant: Annotated[
+        Pairs, typer.Option(metavar="NAME=VALUE", help="TABLE_COLUMN=VALUE.")
+    ] = None,
+    factor: Annotated[
+        Pairs, typer.Option(metavar="NAME=VALUE", help="TABLE_COLUMN=FACTOR (unit).")
+    ] = None,
+    date_format: Annotated[str | None, typer.Option(help="strptime format.")] = None,
+    header_line: Annotated[int, typer.Option(min=1, help="Line of column names.")] = 1,
+    division: Annotated[int | None, typer.Option(help="Division of the rows.")] = None,
+    division_name: Annotated[str | None, typer.Option(help="Its name if new.")] = None,
+    strict: Annotated[bool, typer.Option(help="Import nothing if any row is rejected.")] = False,
+    rejects: Annotated[Path | None, typer.Option(help="Write rejected rows to CSV.")] = None,
+) -> None:
+    """Import a CSV or XLSX file through a preset, a mapping file or --column flags."""
+    try:
+        chosen = _import_mapping(
+            file, preset, mapping, table, column, constant, factor, date_format, header_line
+        )
+        chosen_division = importers.Division(division, division_name) if division else None
+        report = _run_import(file, chosen, database, chosen_division, strict, rejects)
+    except (
+        ValueError,
+        OSError,
+        importers.StrictRejection,
+        DatabaseError,
+        DatabaseUnavailable,
+    ) as exc:
+        console.print(f"[red]import failed:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(1 if isinstance(exc, importers.StrictRejection) else 2) from None
+    for line in import_summary(report):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def _import_mapping(
+    file: Path,
+    preset: str | None,
+    mapping: Path | None,
+    table: str | None,
+    column: list[str] | None,
+    constant: list[str] | None,
+    factor: list[str] | None,
+    date_format: str | None,
+    header_line: int,
+) -> importers.Mapping:
+    """The one mapping the flags ask for, or the preset the file's header fits."""
+    if sum(x is not None for x in (preset, mapping, table)) > 1:
+        raise ValueError("give only one of --preset, --mapping, --table")
+    if preset:
+        return importers.load_preset(preset)
+    if mapping:
+        return importers.load_mapping(mapping)
+    if table:
+        return mapping_from_flags(table, column or [], constant, factor, date_format, header_line)
+    if not file.is_file():
+        raise ValueError(f"no such file: {file}")
+    detected = importers.detect_preset(file)
+    if detected is None:
+        raise ValueError(
+            "no preset fits the file's header: give --preset, --mapping or --table/--column"
+        )
+    return detected
+
+
+def _run_import(
+    file: Path,
+    mapping: importers.Mapping,
+    database: str | None,
+    division: importers.Division | None,
+    strict: bool,
+    rejects: Path | None,
+) -> importers.ImportReport:
+    """Run the import with a progress bar, printing each rejected row as it is found."""
+
+    async def run(write_reject: Callable[[importers.Rejection], None]) -> importers.ImportReport:
+        db = await _with_db(_settings(database))
+        try:
+            await migrate(db)
+            with _progress() as progress:
+                task = progress.add_task(f"importing {file.name}", total=None)
+                options = importers.ImportOptions(
+                    division=division,
+                    strict=strict,
+                    on_reject=write_reject,
+                    on_progress=lambda done, total: progress.update(
+                        task, completed=done, total=total
+                    ),
+                )
+                return await importers.import_file(db, file, mapping, options)
+        finally:
+            await db.close()
+
+    with rejects_csv(rejects) if rejects else nullcontext(None) as to_csv:
+
+        def on_reject(rejection: importers.Rejection) -> None:
+            console.print(describe(rejection), markup=False, highlight=False, soft_wrap=True)
+            if to_csv is not None:
+                to_csv(rejection)
+
+        return asyncio.run(run(on_reject))
 
 
 @app.command()

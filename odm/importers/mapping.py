@@ -164,3 +164,39 @@ def _division(document: dict[str, Any] | None) -> Division | None:
     if document is None:
         return None
     return Division(int(document["id"]), document.get("name"))
+
+
+def mapping_from_flags(
+    table: str,
+    columns: list[str],
+    constants: list[str] | None = None,
+    factors: list[str] | None = None,
+    date_format: str | None = None,
+    header_line: int = 1,
+) -> Mapping:
+    """A mapping from command-line flags: `TARGET=SOURCE`, `TARGET=VALUE`, `TARGET=FACTOR`."""
+    scale = {name: float(value) for name, value in _pairs(factors or [], "--factor")}
+    document: dict[str, Any] = {
+        "table": table,
+        "header_line": header_line,
+        "date_format": date_format,
+        "columns": {
+            name: {"source": source, "factor": scale.pop(name, 1.0)}
+            for name, source in _pairs(columns, "--column")
+        },
+        "constants": dict(_pairs(constants or [], "--constant")),
+    }
+    if scale:
+        raise MappingError(f"--factor for a column not mapped: {', '.join(scale)}")
+    return parse_mapping(document, default_name="flags")
+
+
+def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
+    """`NAME=VALUE` arguments split, with a clear error for anything else."""
+    pairs = []
+    for item in items:
+        name, equals, value = item.partition("=")
+        if not equals or not name.strip():
+            raise MappingError(f"{flag} takes NAME=VALUE, not {item!r}")
+        pairs.append((name.strip(), value.strip()))
+    return pairs

@@ -12,6 +12,8 @@ from odm.importers.mapping import Division, Mapping
 from odm.importers.readers import Cell, SourceRow, SourceTable, open_source
 from odm.importers.validate import Context, RowConverter, RowError, parse_number
 
+PROGRESS_EVERY = 1_000
+
 
 class StrictRejection(Exception):
     """A strict import found rejected rows, so nothing was written."""
@@ -48,6 +50,19 @@ class ImportReport:
         """Per footer column: the footer's total and the sum of the imported rows."""
         return [(name, total, self.sums.get(name)) for name, total in self.footer_totals.items()]
 
+    def checksum_failures(self) -> list[str]:
+        """The footer columns whose total the imported rows do not add up to."""
+        return [
+            name
+            for name, total, imported in self.checksums()
+            if imported is not None and not totals_match(total, imported)
+        ]
+
+
+def totals_match(total: float, imported: float) -> bool:
+    """Whether a file's stated total equals a sum, but for floating-point rounding."""
+    return abs(total - imported) <= 1e-9 * max(1.0, abs(total))
+
 
 @dataclass(frozen=True)
 class ImportOptions:
@@ -70,7 +85,6 @@ async def import_file(
         run = _Run(mapping, table, context, options, report)
         tables = [*await _division_rows(db, mapping, options), run.table_rows()]
         await db.write_tables(tables, lambda count: None)
-    report.sums = run.converter.sums
     report.written = True
     return report
 
@@ -126,14 +140,27 @@ class _Run:
 
     def rows(self) -> Iterator[Row]:
         """Every accepted row; rejections go to the report as they are found."""
-        for source_row in self.table.rows:
+        for number, source_row in enumerate(self.table.rows, start=1):
             row = self._accepted(source_row)
             if row is not None and not (self.options.strict and self.report.rejected):
                 self.report.imported += 1
                 yield row
-            self.options.on_progress(self.table.position(), self.table.size)
-        if self.options.strict and self.report.rejected:
-            raise StrictRejection(f"{self.report.rejected} rows rejected: nothing imported")
+            if number % PROGRESS_EVERY == 0:
+                self.options.on_progress(self.table.position(), self.table.size)
+        self.options.on_progress(self.table.size, self.table.size)
+        self.report.sums = self.converter.sums
+        if self.options.strict:
+            self._fail_if_any_rejected()
+
+    def _fail_if_any_rejected(self) -> None:
+        """In strict mode, any rejection or footer mismatch rolls the whole import back."""
+        failures = self.report.checksum_failures()
+        if self.report.rejected or failures:
+            raise StrictRejection(
+                f"strict import: {self.report.rejected} rows rejected"
+                + (f", footer totals differ for {', '.join(failures)}" if failures else "")
+                + ": nothing imported"
+            )
 
     def _accepted(self, source_row: SourceRow) -> Row | None:
         if source_row.is_blank():

@@ -1,0 +1,52 @@
+"""How an import's outcome is told: rejected rows as text or CSV, and a summary."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from odm.importers.pipeline import ImportReport, Rejection, totals_match
+
+
+def describe(rejection: Rejection) -> str:
+    """One line for a rejected or skipped row."""
+    kind = "skipped" if rejection.duplicate else "rejected"
+    return f"line {rejection.line}: {kind}: {rejection.reason}"
+
+
+@contextmanager
+def rejects_csv(path: Path) -> Iterator[Callable[[Rejection], None]]:
+    """A CSV file of rejected rows (line, reason, the row's cells), written as they come."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["line", "reason", "row"])
+
+        def write(rejection: Rejection) -> None:
+            cells = ["" if cell is None else str(cell) for cell in rejection.cells]
+            writer.writerow([rejection.line, rejection.reason, *cells])
+
+        yield write
+
+
+def summary(report: ImportReport) -> list[str]:
+    """What was read, imported, rejected and checked, for people."""
+    lines = [
+        f"{report.path.name} ({report.mapping} → {report.table}): {report.rows_read:,} rows "
+        f"read, {report.imported:,} imported, {report.rejected:,} rejected, "
+        f"{report.duplicates:,} duplicates counted once"
+    ]
+    if report.blank_lines:
+        lines.append(f"{report.blank_lines} blank lines skipped")
+    if report.footer_line is not None:
+        lines.append(f"footer line {report.footer_line} (totals, not imported):")
+        lines += [_checksum(name, total, sum_) for name, total, sum_ in report.checksums()]
+    return lines
+
+
+def _checksum(name: str, total: float, imported: float | None) -> str:
+    if imported is None:
+        return f"  {name}: footer {total:,.6g}, column not imported"
+    verdict = "matches" if totals_match(total, imported) else "DIFFERS"
+    return f"  {name}: footer {total:,.0f}, imported rows {imported:,.0f}: {verdict}"
