@@ -70,7 +70,7 @@ class ImportOptions:
 
     division: Division | None = None
     strict: bool = False
-    duplicate_window: int = 100_000  # how many recent keys are checked for repeats
+    duplicate_window: int = 10_000  # how many recent keys are checked for repeats
     on_reject: Callable[[Rejection], None] = lambda rejection: None
     on_progress: Callable[[int, int], None] = lambda done, total: None
 
@@ -176,6 +176,7 @@ class _Run:
             return None
         earlier = self.recent.seen(tuple(row[i] for i in self.key_positions), row, source_row.line)
         if earlier is None:
+            self.converter.count_pending()
             return row
         line, same = earlier
         if same:

@@ -100,7 +100,8 @@ class RowConverter:
         self.context = context
         self.index = {name: table.index(name) for name in sorted(mapping.source_columns())}
         self.columns = (*mapping.columns, *mapping.target.filled)
-        self.sums: dict[str, float] = {}  # raw (file unit) totals of numeric columns
+        self.sums: dict[str, float] = {}  # imported rows' totals of numeric file columns
+        self.pending: dict[str, float] = {}
 
     def convert(self, row: SourceRow) -> Row:
         """The table row for a file row; raises RowError with the reason to reject it."""
@@ -111,9 +112,13 @@ class RowConverter:
         values += [self._filled(name) for name in self.mapping.target.filled]
         for check in self.mapping.checks:
             self._check_sum(check, row)
-        for name, value in numbers.items():
-            self.sums[name] = self.sums.get(name, 0.0) + value
+        self.pending = numbers
         return tuple(values)
+
+    def count_pending(self) -> None:
+        """Add the last converted row's file numbers to the totals (once it is imported)."""
+        for name, value in self.pending.items():
+            self.sums[name] = self.sums.get(name, 0.0) + value
 
     def _value(
         self, name: str, spec: ColumnSpec, row: SourceRow, numbers: dict[str, float]
