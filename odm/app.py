@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from odm import __version__
-from odm.api import production, seed
+from odm.api import budget, divisions, prices, production, rollups, seed, wells
 from odm.api.errors import install_error_handlers
 from odm.config import Settings
 from odm.db import open_database
@@ -66,7 +66,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app, settings.retry_after)
     app.include_router(seed.router)
-    app.include_router(production.router)
+    for router in (
+        divisions.router,
+        wells.router,
+        production.router,
+        rollups.router,
+        budget.router,
+        prices.router,
+    ):
+        app.include_router(router)
     return app
 
 

@@ -71,19 +71,158 @@ class WellDay(BaseModel):
     )
 
 
+LIQUID = "bbl (units=field) or m³ (units=metric)"
+GAS = "Mcf, thousand scf at 60 °F (units=field) or Sm³ at 15 °C (units=metric)"
+
+
 class DailyProduction(BaseModel):
-    """One well's measured volumes for one production day (null: not measured)."""
+    """One well's volumes for one production day. Zero is a shut-in; null is not measured."""
 
     well_id: int = Field(description="Well id (64-bit).", examples=[1851797476])
     production_date: dt.date = Field(description="Production day, YYYY-MM-DD.")
     hours_on: float | None = Field(description="Hours producing or injecting that day, h.")
-    oil: float | None = Field(description=f"Oil produced, {BBL}.")
-    gas: float | None = Field(description="Gas produced, Mcf (thousand standard cubic feet).")
-    water: float | None = Field(description=f"Water produced, {BBL}.")
-    water_injected: float | None = Field(description=f"Water injected, {BBL}.")
+    oil: float | None = Field(description=f"Oil produced, {LIQUID}.")
+    gas: float | None = Field(description=f"Gas produced, {GAS}.")
+    water: float | None = Field(description=f"Water produced, {LIQUID}.")
+    water_injected: float | None = Field(description=f"Water injected, {LIQUID}.")
+    oil_sold: float | None = Field(description=f"Oil sold, {LIQUID}.")
+    sales_value: float | None = Field(description=f"Value of the oil sold, {USD}.")
+
+
+class Division(BaseModel):
+    """A division (business unit) and its well counts."""
+
+    division_id: int = Field(description="Division id.", examples=[63])
+    division_name: str | None = Field(description="Division name; null if not named yet.")
+    well_count: int = Field(description="Wells in the division.")
+    producing_wells: int = Field(description="Wells whose status is producing.")
+    shut_in_wells: int = Field(description="Wells whose status is shut_in.")
+    injectors: int = Field(description="Wells of type injector.")
+
+
+class Well(BaseModel):
+    """A well with its division and life-to-date totals."""
+
+    well_id: int = Field(description="Well id (64-bit).", examples=[1851797476])
+    well_name: str = Field(description="Well name.")
+    division_id: int = Field(description="Division id.")
+    division_name: str | None = Field(description="Division name.")
+    well_type: str = Field(description="producer or injector.")
+    status: str = Field(description="drilling, producing, shut_in, suspended or abandoned.")
+    first_production_date: dt.date | None = Field(description="First production day.")
+    api_number: str | None = Field(description="US API well number, as text (zeros kept).")
+    uwi: str | None = Field(description="Unique well identifier, as text.")
+    days_on_record: int = Field(description="Number of daily rows.")
+    cumulative_hours_on: float = Field(description="Life-to-date hours on, h.")
+    cumulative_oil: float = Field(description=f"Life-to-date oil, {LIQUID}.")
+    cumulative_gas: float = Field(description=f"Life-to-date gas, {GAS}.")
+    cumulative_water: float = Field(description=f"Life-to-date water, {LIQUID}.")
+    cumulative_water_injected: float = Field(description=f"Life-to-date water injected, {LIQUID}.")
+
+
+class MonthlyProduction(BaseModel):
+    """One entity's production for one month, as reported (never spread into days)."""
+
+    entity_type: str = Field(description="well, completion, lease or field.")
+    entity_key: str = Field(description="The source's id of the entity, as text.")
+    entity_name: str | None = Field(description="Name of the entity, if known.")
+    division_id: int = Field(description="Division id.")
+    well_id: int | None = Field(description="Well id, for a well or completion.")
+    month: dt.date = Field(description="First day of the month, YYYY-MM-DD.")
+    days_on: float | None = Field(description="Producing days in the month.")
+    oil: float | None = Field(description=f"Oil, {LIQUID}.")
+    condensate: float | None = Field(description=f"Condensate, {LIQUID}.")
+    ngl: float | None = Field(description=f"Natural gas liquids, {LIQUID}.")
+    gas: float | None = Field(description=f"All gas (associated included), {GAS}.")
+    associated_gas: float | None = Field(description=f"Oil-well (associated) gas, {GAS}.")
+    water: float | None = Field(description=f"Water produced, {LIQUID}.")
+    water_injected: float | None = Field(description=f"Water injected, {LIQUID}.")
+    source: str = Field(description="The file or feed the row came from.")
+
+
+class MonthlyPrice(BaseModel):
+    """A product's price for one month."""
+
+    product: str = Field(description="oil, gas, ngl or condensate.")
+    month: dt.date = Field(description="First day of the month.")
+    price: float = Field(description="USD/bbl for liquids (USD/m³ with units=metric), USD/Mcf.")
+    source: str = Field(description="Where the price came from.")
+
+
+class DailyPrice(BaseModel):
+    """The oil price of one day."""
+
+    price_date: dt.date = Field(description="Day, YYYY-MM-DD.")
+    price: float = Field(description="Oil price, USD/bbl (USD/m³ with units=metric).")
 
 
 class ErrorResponse(BaseModel):
     """What every 4xx and 5xx answer carries."""
 
     detail: str = Field(description="What was wrong with the request, or with the service.")
+
+
+class Rollup(BaseModel):
+    """Daily rows summed over a month or year for a well, a division or the company."""
+
+    period: str = Field(description="YYYY-MM (grain=month) or YYYY (grain=year).")
+    entity_id: int | None = Field(description="Well or division id; null at company level.")
+    entity_name: str | None = Field(description="Well or division name.")
+    well_count: int = Field(description="Wells with daily rows in the period.")
+    record_days: int = Field(description="Well-days with a daily row.")
+    producing_days: int = Field(description="Well-days with hours on > 0.")
+    hours_on: float = Field(description="Hours on, h.")
+    oil: float = Field(description=f"Oil, {LIQUID}.")
+    gas: float = Field(description=f"Gas, {GAS}.")
+    water: float = Field(description=f"Water, {LIQUID}.")
+    water_injected: float = Field(description=f"Water injected, {LIQUID}.")
+    calendar_days: int = Field(description="Days of the period inside start..end.")
+    oil_rate_cd: float | None = Field(description=f"Oil per calendar day, {LIQUID}/d.")
+    oil_rate_pd: float | None = Field(
+        description=f"Oil per producing day: oil / (hours on / 24), {LIQUID}/d."
+    )
+    gas_rate_cd: float | None = Field(description=f"Gas per calendar day, {GAS}/d.")
+    gas_rate_pd: float | None = Field(description=f"Gas per producing day, {GAS}/d.")
+    water_rate_cd: float | None = Field(description=f"Water per calendar day, {LIQUID}/d.")
+    uptime: float | None = Field(description="Hours on / (record days × 24), a fraction.")
+    gor: float | None = Field(
+        description="Gas-oil ratio: scf/bbl (units=field) or Sm³/Sm³ (units=metric)."
+    )
+    water_cut: float | None = Field(description="Water / (oil + water), a fraction.")
+    boe: float = Field(description="Oil + gas / boe_factor (6 Mcf per boe by default), boe.")
+    boe_rate_cd: float | None = Field(description="BOE per calendar day, boe/d.")
+
+
+class Cumulative(BaseModel):
+    """Life-to-date, year-to-date and month-to-date volumes up to a day."""
+
+    as_of: dt.date = Field(description="Last day included, YYYY-MM-DD.")
+    entity_id: int | None = Field(description="Well or division id; null at company level.")
+    entity_name: str | None = Field(description="Well or division name.")
+    ltd_oil: float = Field(description=f"Life-to-date oil, {LIQUID}.")
+    ltd_gas: float = Field(description=f"Life-to-date gas, {GAS}.")
+    ltd_water: float = Field(description=f"Life-to-date water, {LIQUID}.")
+    ytd_oil: float = Field(description=f"Year-to-date oil, {LIQUID}.")
+    ytd_gas: float = Field(description=f"Year-to-date gas, {GAS}.")
+    ytd_water: float = Field(description=f"Year-to-date water, {LIQUID}.")
+    mtd_oil: float = Field(description=f"Month-to-date oil, {LIQUID}.")
+    mtd_gas: float = Field(description=f"Month-to-date gas, {GAS}.")
+    mtd_water: float = Field(description=f"Month-to-date water, {LIQUID}.")
+
+
+class BudgetVsActual(BaseModel):
+    """Budget and actual spend of a well, division or the company for a month or a year."""
+
+    period: str = Field(description="YYYY-MM (grain=month) or YYYY (grain=year).")
+    entity_id: int | None = Field(description="Well or division id; null at company level.")
+    entity_name: str | None = Field(description="Well or division name.")
+    budget: float = Field(description=f"Budget for the whole period, {USD}.")
+    budget_to_date: float = Field(description=f"Budget of the months up to `through`, {USD}.")
+    actual_to_date: float = Field(description=f"Actual spend up to `through`, {USD}.")
+    variance: float = Field(description=f"actual_to_date − budget_to_date, {USD}.")
+    variance_pct: float | None = Field(description="variance as a percent of budget_to_date.")
+    favourable: bool = Field(description="Spend at or below budget to date.")
+    outlook: float = Field(description=f"actual_to_date + budget of the months after, {USD}.")
+    outlook_variance: float = Field(description=f"outlook − budget, {USD}.")
+    outlook_variance_pct: float | None = Field(description="outlook_variance, percent of budget.")
+    outlook_favourable: bool = Field(description="Full-year outlook at or below budget.")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
+from odm.api.formats import choose_format
+from odm.api.listing import Page, get_page
 from odm.config import Settings
 from odm.db.base import Database
 from odm.queries.compose import ALL_DIVISIONS, DivisionScope
+from odm.streaming import Format
+from odm.units import UnitSystem
 
 MAX_ID = 2**63 - 1
 
@@ -42,3 +46,29 @@ DivisionIdParam = Annotated[
     int,
     Query(ge=1, le=MAX_ID, description="Division id (64-bit integer).", examples=[63]),
 ]
+
+UnitsParam = Annotated[
+    UnitSystem,
+    Query(description="field: bbl and Mcf (as stored); metric: m³ and Sm³ (DOMAIN factors)."),
+]
+FieldsParam = Annotated[
+    str | None,
+    Query(
+        description="Comma-separated fields to return, in that order (default: all).",
+        examples=["well_id,production_date,oil"],
+    ),
+]
+SortParam = Annotated[
+    str | None,
+    Query(
+        description="Comma-separated sort fields; a leading `-` sorts descending.",
+        examples=["-production_date"],
+    ),
+]
+Fmt = Annotated[Format, Depends(choose_format)]
+Paging = Annotated[Page, Depends(get_page)]
+
+
+def optional_id(description: str) -> Any:
+    """A query parameter holding an optional 64-bit id."""
+    return Query(ge=1, le=MAX_ID, description=description)

@@ -1,38 +1,64 @@
-"""Version 1 production resources: daily rows for any set of wells and dates."""
+"""Version 1 production: daily rows and monthly (as-reported) rows, listed or streamed."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from odm.api.deps import DB, AppSettings, Scope
+from odm.api.deps import (
+    DB,
+    AppSettings,
+    FieldsParam,
+    Fmt,
+    Paging,
+    Scope,
+    SortParam,
+    UnitsParam,
+    optional_id,
+)
 from odm.api.errors import BadRequest, NotFound
-from odm.api.formats import choose_format
-from odm.api.streams import stream_query
+from odm.api.listing import Listing, parse_fields, parse_sort, respond
+from odm.api.responses import list_responses
 from odm.db.base import Database
-from odm.models import DailyProduction, ErrorResponse, field_names
+from odm.models import DailyProduction, MonthlyProduction, field_names
 from odm.queries import load_sql
-from odm.queries.compose import Conditions, build
-from odm.streaming import Format
+from odm.queries.compose import Conditions
+from odm.units import Quantity, UnitSystem, converter
 
 router = APIRouter(prefix="/v1", tags=["production"])
 
-MAX_ID = 2**63 - 1
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "model": list[DailyProduction],
-        "content": {"application/x-ndjson": {}, "text/csv": {}},
-    },
-    404: {"model": ErrorResponse, "description": "Unknown well or division."},
-    406: {"model": ErrorResponse, "description": "Unsupported Accept type."},
+DivisionFilter = Annotated[int | None, optional_id("Only this division's wells or entities.")]
+WellFilter = Annotated[int | None, optional_id("Only this well.")]
+Start = Annotated[dt.date | None, Query(description="First day (or month), YYYY-MM-DD.")]
+End = Annotated[dt.date | None, Query(description="Last day (or month), YYYY-MM-DD.")]
+
+DAILY_FIELDS = field_names(DailyProduction)
+DAILY_SORTABLE = {"well_id": ("p.well_id", False), "production_date": ("p.production_date", True)}
+DAILY_QUANTITIES = {f: Quantity.LIQUID for f in ("oil", "water", "water_injected", "oil_sold")}
+DAILY_QUANTITIES["gas"] = Quantity.GAS
+
+MONTHLY_FIELDS = field_names(MonthlyProduction)
+MONTHLY_SORTABLE = {
+    "entity_type": ("m.entity_type", False),
+    "entity_key": ("m.entity_key", False),
+    "month": ("m.month", True),
+    "division_id": ("m.division_id", False),
 }
+MONTHLY_QUANTITIES = {
+    f: Quantity.LIQUID for f in ("oil", "condensate", "ngl", "water", "water_injected")
+} | {"gas": Quantity.GAS, "associated_gas": Quantity.GAS}
 
 
-async def _require_known(db: Database, division_id: int | None, well_id: int | None) -> None:
+def check_dates(start: dt.date | None, end: dt.date | None) -> None:
+    """A range whose start is after its end is a client error, not an empty answer."""
+    if start and end and start > end:
+        raise BadRequest(f"start {start} is after end {end}")
+
+
+async def require_known(db: Database, division_id: int | None, well_id: int | None) -> None:
     """A filter naming a well or division that does not exist is a 404, not an empty list."""
     if division_id is not None and not await db.fetch_all(
         load_sql("division_exists", db.dialect), {"division_id": division_id}
@@ -46,21 +72,35 @@ async def _require_known(db: Database, division_id: int | None, well_id: int | N
             raise NotFound(f"well {well_id} is not in division {division_id}")
 
 
-@router.get("/production/daily", response_model=None, responses=STREAM_RESPONSES)
+def converted(listing: Listing, quantities: dict[str, Quantity], units: UnitSystem) -> Listing:
+    """Add the unit conversion (if any) and say which units the body is in."""
+    convert = converter(listing.fields, quantities, units)
+    if convert is not None:
+        listing.transforms.append(convert)
+    listing.headers["X-Units"] = units.value
+    return listing
+
+
+@router.get("/production/daily", response_model=None, responses=list_responses(DailyProduction))
 async def stream_daily_production(
+    request: Request,
     db: DB,
     settings: AppSettings,
     scope: Scope,
-    fmt: Annotated[Format, Depends(choose_format)],
-    division_id: Annotated[OptionalId, Query(description="Only this division's wells.")] = None,
-    well_id: Annotated[OptionalId, Query(description="Only this well.")] = None,
-    start: Annotated[dt.date | None, Query(description="First day, YYYY-MM-DD.")] = None,
-    end: Annotated[dt.date | None, Query(description="Last day, YYYY-MM-DD.")] = None,
+    fmt: Fmt,
+    page: Paging,
+    division_id: DivisionFilter = None,
+    well_id: WellFilter = None,
+    start: Start = None,
+    end: End = None,
+    fields: FieldsParam = None,
+    sort: SortParam = None,
+    units: UnitsParam = UnitSystem.FIELD,
 ) -> StreamingResponse:
-    """Daily production rows ordered by well and date, streamed whole (JSON, NDJSON or CSV)."""
-    if start and end and start > end:
-        raise BadRequest(f"start {start} is after end {end}")
-    await _require_known(db, division_id, well_id)
+    """Daily rows of a well, a division or every well, by well and date unless sorted
+    otherwise; streamed whole, or paged with `limit`."""
+    check_dates(start, end)
+    await require_known(db, division_id, well_id)
     conditions = Conditions()
     conditions.add_well_scope(scope, "p.well_id")
     if division_id is not None:
@@ -74,7 +114,64 @@ async def stream_daily_production(
         conditions.add("p.production_date >= :start", start=start)
     if end is not None:
         conditions.add("p.production_date <= :end", end=end)
-    query = build(
-        "daily_production", db.dialect, field_names(DailyProduction), conditions, "filters"
+    keys = parse_sort(
+        sort, DAILY_SORTABLE, "well_id,production_date", ["well_id", "production_date"]
     )
-    return await stream_query(db, query, fmt, settings.batch_rows)
+    listing = Listing(
+        "daily_production", DAILY_FIELDS, conditions, keys, parse_fields(fields, DAILY_FIELDS)
+    )
+    converted(listing, DAILY_QUANTITIES, units)
+    return await respond(request, db, listing, page, fmt, settings.batch_rows)
+
+
+@router.get("/production/monthly", response_model=None, responses=list_responses(MonthlyProduction))
+async def stream_monthly_production(
+    request: Request,
+    db: DB,
+    settings: AppSettings,
+    scope: Scope,
+    fmt: Fmt,
+    page: Paging,
+    entity_type: Annotated[
+        Literal["well", "completion", "lease", "field"] | None,
+        Query(description="Only this kind of reporting entity."),
+    ] = None,
+    entity_key: Annotated[
+        str | None, Query(max_length=100, description="Only this entity (the source's id).")
+    ] = None,
+    division_id: DivisionFilter = None,
+    well_id: WellFilter = None,
+    start: Start = None,
+    end: End = None,
+    fields: FieldsParam = None,
+    sort: SortParam = None,
+    units: UnitsParam = UnitSystem.FIELD,
+) -> StreamingResponse:
+    """Monthly production as regulators publish it, per well, completion, lease or field."""
+    check_dates(start, end)
+    await require_known(db, division_id, well_id)
+    conditions = Conditions()
+    conditions.add_scope(scope, "m.division_id")
+    for column, value in (
+        ("entity_type", entity_type),
+        ("entity_key", entity_key),
+        ("division_id", division_id),
+        ("well_id", well_id),
+    ):
+        if value is not None:
+            conditions.add(f"m.{column} = :{column}", **{column: value})
+    if start is not None:
+        conditions.add("m.month >= :start", start=start.replace(day=1))
+    if end is not None:
+        conditions.add("m.month <= :end", end=end)
+    keys = parse_sort(
+        sort,
+        MONTHLY_SORTABLE,
+        "entity_type,entity_key,month",
+        ["entity_type", "entity_key", "month"],
+    )
+    listing = Listing(
+        "monthly_production", MONTHLY_FIELDS, conditions, keys, parse_fields(fields, MONTHLY_FIELDS)
+    )
+    converted(listing, MONTHLY_QUANTITIES, units)
+    return await respond(request, db, listing, page, fmt, settings.batch_rows)

@@ -70,13 +70,55 @@ class Conditions:
         return "\n  AND ".join(self.parts) if self.parts else "1 = 1"
 
 
+# How each dialect limits a result (appended after the ORDER BY).
+LIMIT_CLAUSES = {
+    "sqlite": "LIMIT :page_limit",
+    "postgresql": "LIMIT :page_limit",
+    "oracle": "FETCH FIRST :page_limit ROWS ONLY",
+}
+
+
 def build(
     name: str,
     dialect: str,
     fields: Sequence[str],
     conditions: Conditions,
-    placeholder: str = "scope",
+    placeholder: str = "where",
+    order: str | None = None,
+    limit: int | None = None,
+    fills: Mapping[str, str] | None = None,
 ) -> Query:
-    """Fill query `name`'s `{placeholder}` with the conditions."""
-    sql = load_sql(name, dialect).replace("{" + placeholder + "}", conditions.sql())
-    return Query(name, sql, dict(conditions.params), tuple(fields))
+    """Fill query `name`'s placeholders: first the fixed `fills` (expressions of the code's
+    own), then the conditions (`{where}`, `{scope}` or `{filters}`), then `{order}`; and
+    append a row limit if one is given."""
+    sql = load_sql(name, dialect)
+    for marker, text in (fills or {}).items():
+        sql = sql.replace("{" + marker + "}", text)
+    for marker in {placeholder, "where", "scope", "filters"}:
+        sql = sql.replace("{" + marker + "}", conditions.sql())
+    if order is not None:
+        sql = sql.replace("{order}", order)
+    params = dict(conditions.params)
+    if limit is not None:
+        sql = f"{sql}\n{LIMIT_CLAUSES[dialect]}"
+        params["page_limit"] = limit
+    return Query(name, sql, params, tuple(fields))
+
+
+# Period keys ('YYYY-MM' or 'YYYY') of a date column, per dialect.
+PERIOD_EXPRESSIONS = {
+    "sqlite": {"month": "substr({column}, 1, 7)", "year": "substr({column}, 1, 4)"},
+    "postgresql": {"month": "to_char({column}, 'YYYY-MM')", "year": "to_char({column}, 'YYYY')"},
+    "oracle": {"month": "TO_CHAR({column}, 'YYYY-MM')", "year": "TO_CHAR({column}, 'YYYY')"},
+}
+
+
+def period_expression(dialect: str, grain: str, column: str) -> str:
+    """The SQL expression of a date column's period key for a grain (month or year)."""
+    return PERIOD_EXPRESSIONS[dialect][grain].replace("{column}", column)
+
+
+def count_query(query: Query) -> Query:
+    """A query counting the rows `query` returns (for `Prefer: count=exact`)."""
+    sql = f"SELECT COUNT(*) FROM (\n{query.sql}\n) counted"
+    return Query(f"{query.name} count", sql, query.params, ("count",))

@@ -1,0 +1,75 @@
+"""Units: storage is canonical (field units); the API converts at its edge on request.
+
+Factors are the exact ones of the domain reference (docs: DOMAIN units table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from enum import StrEnum
+
+from odm.db.base import Row
+
+M3_PER_BBL = 0.158987
+BBL_PER_M3 = 6.289811
+SM3_PER_MCF = 28.3168
+SCF_PER_SM3 = 35.3147
+SCF_PER_BBL_PER_SM3_PER_SM3 = 5.6146
+PSI_PER_BAR = 14.5038
+
+
+class UnitSystem(StrEnum):
+    """`field`: bbl, Mcf, scf/bbl. `metric`: m³ (Sm³ for gas), Sm³/Sm³."""
+
+    FIELD = "field"
+    METRIC = "metric"
+
+
+class Quantity(StrEnum):
+    """What a numeric field measures, which decides how it converts."""
+
+    LIQUID = "liquid"  # bbl | m³ (also liquid rates per day)
+    GAS = "gas"  # Mcf | Sm³ (also gas rates per day)
+    GOR = "gor"  # scf/bbl | Sm³/Sm³
+    LIQUID_PRICE = "liquid_price"  # USD/bbl | USD/m³
+
+
+METRIC_FACTORS: dict[Quantity, float] = {
+    Quantity.LIQUID: M3_PER_BBL,
+    Quantity.GAS: SM3_PER_MCF,
+    Quantity.GOR: 1 / SCF_PER_BBL_PER_SM3_PER_SM3,
+    Quantity.LIQUID_PRICE: 1 / M3_PER_BBL,
+}
+
+UNIT_NAMES: dict[Quantity, tuple[str, str]] = {
+    Quantity.LIQUID: ("bbl", "m³"),
+    Quantity.GAS: ("Mcf", "Sm³"),
+    Quantity.GOR: ("scf/bbl", "Sm³/Sm³"),
+    Quantity.LIQUID_PRICE: ("USD/bbl", "USD/m³"),
+}
+
+
+def unit_of(quantity: Quantity, system: UnitSystem) -> str:
+    """The unit a quantity is expressed in under a unit system."""
+    field, metric = UNIT_NAMES[quantity]
+    return field if system is UnitSystem.FIELD else metric
+
+
+def converter(
+    fields: Sequence[str], quantities: Mapping[str, Quantity], system: UnitSystem
+) -> Callable[[Row], Row] | None:
+    """A row transform converting every field with a quantity to the unit system
+    (None when nothing changes, so field-unit responses pay nothing)."""
+    if system is UnitSystem.FIELD:
+        return None
+    factors = [METRIC_FACTORS[quantities[f]] if f in quantities else None for f in fields]
+    if not any(factors):
+        return None
+
+    def convert(row: Row) -> Row:
+        return tuple(
+            value * factor if factor is not None and value is not None else value
+            for value, factor in zip(row, factors, strict=True)
+        )
+
+    return convert
