@@ -14,7 +14,7 @@ from odm.api.deps import DB, AppSettings, FieldsParam, Fmt, Paging, Scope
 from odm.api.listing import parse_fields, respond
 from odm.api.production import DivisionFilter, WellFilter, require_known
 from odm.api.responses import list_responses
-from odm.api.rollups import LevelParam, grouped_listing, rounded
+from odm.api.rollups import LevelParam, exact_sums, grouped_listing, rounded
 from odm.db.base import Row
 from odm.models import BudgetVsActual, field_names
 from odm.queries.compose import Conditions, period_expression
@@ -95,7 +95,7 @@ async def stream_budget_vs_actual(
     period = period_expression(db.dialect, grain, "b.month")
     listing = grouped_listing("budget_vs_actual", SQL_FIELDS, level, inner, period)
     listing.output = FIELDS
-    listing.transforms += [variance_figures, rounded]
+    listing.transforms += [exact_sums, variance_figures, rounded]
     listing.selected = parse_fields(fields, FIELDS)
     listing.headers["X-Through"] = last_month.isoformat()
     return await respond(request, db, listing, page, fmt, settings.batch_rows)

@@ -100,6 +100,15 @@ def rounded(row: Row) -> Row:
     return tuple(round(v, 4) if isinstance(v, float) else v for v in row)
 
 
+def exact_sums(row: Row) -> Row:
+    """Sums rounded to 6 decimals before figures are derived from them.
+
+    Backends add floats in different orders, so sums may differ in the last bits; rounded
+    first, they are equal, and so is every ratio computed from them.
+    """
+    return tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+
+
 def rollup_figures(
     start: dt.date | None, end: dt.date | None, gas_per_boe: float
 ) -> Callable[[Row], Row]:
@@ -170,7 +179,7 @@ async def stream_rollup(
     period = period_expression(db.dialect, grain, "p.production_date")
     listing = grouped_listing("rollup", ROLLUP_SQL_FIELDS, level, inner, period)
     listing.output = ROLLUP_FIELDS
-    listing.transforms.append(rollup_figures(start, end, boe_factor))
+    listing.transforms += [exact_sums, rollup_figures(start, end, boe_factor)]
     finish(listing, ROLLUP_QUANTITIES, units, fields)
     return await respond(request, db, listing, page, fmt, settings.batch_rows)
 

@@ -22,6 +22,7 @@ from odm.api.deps import (
 from odm.api.errors import NotFound
 from odm.api.listing import Listing, fetch_object, parse_fields, parse_sort, respond
 from odm.api.responses import list_responses, one_responses
+from odm.api.rollups import rounded
 from odm.models import Well, field_names
 from odm.queries.compose import Conditions, DivisionScope
 from odm.units import Quantity, UnitSystem, converter
@@ -49,6 +50,8 @@ def _listing(
     conditions.add_scope(scope, "w.division_id")
     keys = parse_sort(sort, SORTABLE, "well_id", ["well_id"])
     listing = Listing("wells", FIELDS, conditions, keys, parse_fields(fields, FIELDS))
+    # Totals are sums kept by triggers: rounded, every backend answers the same digits.
+    listing.transforms.append(rounded)
     convert = converter(FIELDS, QUANTITIES, units)
     if convert is not None:
         listing.transforms.append(convert)
