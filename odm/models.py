@@ -189,6 +189,7 @@ class Rollup(BaseModel):
         description="Gas-oil ratio: scf/bbl (units=field) or Sm³/Sm³ (units=metric)."
     )
     water_cut: float | None = Field(description="Water / (oil + water), a fraction.")
+    wor: float | None = Field(description="Water-oil ratio: water / oil, bbl/bbl (a fraction).")
     boe: float = Field(description="Oil + gas / boe_factor (6 Mcf per boe by default), boe.")
     boe_rate_cd: float | None = Field(description="BOE per calendar day, boe/d.")
 
