@@ -129,6 +129,7 @@ def rollup_figures(
             figures.uptime(hours, record_days),
             figures.gor(gas, oil),
             figures.water_cut(water, oil),
+            figures.ratio(water, oil),
             boe,
             figures.per_calendar_day(boe, days),
         )
