@@ -7,6 +7,7 @@ cannot hand out a connection in time, or a database that is down, raises Databas
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -36,6 +37,7 @@ from odm.queries import load_sql
 log = logging.getLogger("odm.db.oracle")
 
 WRITE_BATCH_ROWS = 10_000
+CLOSE_TIMEOUT = 5.0
 PACKAGE = "Get_ODM_Data_Pkg"
 PACKAGE_PROCEDURES = frozenset(
     {
@@ -213,7 +215,7 @@ def input_types(rows: Sequence[Row]) -> list[Any]:
 def merge_sql(table: TableRows) -> str:
     """A MERGE that replaces the row with the same key or inserts a new one."""
     key = table.upsert_key or ()
-    source = ", ".join(f":{i} AS {c}" for i, c in enumerate(table.columns, 1))
+    source = ", ".join(f":b{i} AS {c}" for i, c in enumerate(table.columns, 1))
     on = " AND ".join(f"t.{c} = s.{c}" for c in key)
     updates = ", ".join(f"t.{c} = s.{c}" for c in table.columns if c not in key)
     inserts = ", ".join(f"s.{c}" for c in table.columns)
@@ -226,7 +228,7 @@ def merge_sql(table: TableRows) -> str:
 
 def insert_sql(table: TableRows) -> str:
     """An INSERT of one row with positional binds (sent with executemany)."""
-    marks = ", ".join(f":{i}" for i in range(1, len(table.columns) + 1))
+    marks = ", ".join(f":b{i}" for i in range(1, len(table.columns) + 1))
     return f"INSERT INTO {table.table} ({', '.join(table.columns)}) VALUES ({marks})"
 
 
@@ -269,6 +271,7 @@ class OracleDatabase(Database):
         self.call_timeout_ms = int(statement_timeout * 1000)
         self.clob_piece_chars = clob_piece_chars
         self.pool: oracledb.AsyncConnectionPool | None = None
+        self.close_timeout = CLOSE_TIMEOUT
         if client_lib_dir:
             # python-oracledb's asyncio API exists only in thin mode, which needs no client.
             log.warning("ORACLE_CLIENT_LIB_DIR is ignored: ODM uses thin mode (asyncio)")
@@ -287,12 +290,19 @@ class OracleDatabase(Database):
             wait_timeout=int(self.pool_timeout * 1000),
             ping_interval=10,
             timeout=300,
+            tcp_connect_timeout=self.pool_timeout,
         )
 
     async def close(self) -> None:
-        if self.pool is not None:
-            await self.pool.close(force=True)
-            self.pool = None
+        # Bounded: a connection attempt stuck in its handshake (a server that accepts but never
+        # answers) would otherwise hold the pool's close, and the service's shutdown, forever.
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        try:
+            await asyncio.wait_for(pool.close(force=True), self.close_timeout)
+        except (TimeoutError, oracledb.Error) as exc:
+            log.warning("the Oracle pool did not close cleanly: %r", exc)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[oracledb.AsyncConnection]:
