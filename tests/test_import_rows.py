@@ -1,0 +1,259 @@
+"""Rejected rows are reported with their line number and reason; strict imports write
+nothing; daily rows through a mapping file upsert and keep the well totals exact."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from odm.cli import app
+from odm.config import Settings
+from odm.db import open_database
+from odm.db.base import migrate
+from odm.demo import SEED_WELL_ID, DemoData
+from odm.importers import (
+    Division,
+    ImportOptions,
+    ImportReport,
+    Mapping,
+    Rejection,
+    StrictRejection,
+    import_file,
+    load_mapping,
+    load_preset,
+)
+from tests.backends import empty_database
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def run_import(
+    url: str, path: Path, mapping: Mapping, **options: Any
+) -> tuple[ImportReport, list[Rejection]]:
+    """Import a file; return its report and every rejection in order."""
+    rejections: list[Rejection] = []
+
+    async def run() -> ImportReport:
+        db = open_database(Settings(database_url=url), url)
+        await db.open()
+        try:
+            await migrate(db)
+            return await import_file(
+                db, path, mapping, ImportOptions(on_reject=rejections.append, **options)
+            )
+        finally:
+            await db.close()
+
+    return asyncio.run(run()), rejections
+
+
+def fetch(url: str, sql: str) -> list[Any]:
+    async def run() -> list[Any]:
+        db = open_database(Settings(database_url=url), url)
+        await db.open()
+        try:
+            return await db.fetch_all(sql, {})
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def test_bad_rows_are_reported_by_line_and_reason(backend: str, tmp_path: Path) -> None:
+    with empty_database(backend, tmp_path) as url:
+        report, rejections = run_import(
+            url, DATA / "bad_lease.csv", load_preset("bsee-lease-monthly")
+        )
+        rows = fetch(url, "SELECT entity_key, oil, gas FROM odm_monthly_production ORDER BY 1")
+    reasons = {r.line: r.reason for r in rejections}
+    assert sorted(reasons) == [3, 4, 5, 6, 7]
+    assert "month" in reasons[3] and "13" in reasons[3]
+    assert "'abc' is not a number" in reasons[4] and "Lease Oil Production" in reasons[4]
+    assert "entity_key is missing" in reasons[5]
+    assert reasons[6] == "duplicate of line 2: counted once"
+    assert reasons[7] == "same key as line 2 with different values"
+    assert (report.rows_read, report.imported, report.rejected, report.duplicates) == (7, 2, 4, 1)
+    assert (report.blank_lines, report.footer_line, report.checksum_failures()) == (1, 10, [])
+    assert rows == [("00016", 100.0, 15.0), ("G00001", -5.0, 2.0)]
+
+
+def test_strict_import_writes_nothing(backend: str, tmp_path: Path) -> None:
+    with empty_database(backend, tmp_path) as url:
+        with pytest.raises(StrictRejection, match="4 rows rejected"):
+            run_import(url, DATA / "bad_lease.csv", load_preset("bsee-lease-monthly"), strict=True)
+        assert fetch(url, "SELECT COUNT(*) FROM odm_monthly_production") == [(0,)]
+        assert fetch(url, "SELECT COUNT(*) FROM odm_division") == [(0,)]
+
+
+def test_leading_zeros_and_a_chosen_division(backend: str, tmp_path: Path) -> None:
+    with empty_database(backend, tmp_path) as url:
+        division = Division(77, "Test shelf")
+        run_import(
+            url,
+            DATA / "bsee_well_leading_zero.csv",
+            load_preset("bsee-well-monthly"),
+            division=division,
+        )
+        rows = fetch(url, "SELECT entity_key, division_id FROM odm_monthly_production")
+        divisions = fetch(url, "SELECT division_id, division_name FROM odm_division")
+    assert rows == [("012345678900-A001", 77)] * 2
+    assert divisions == [(77, "Test shelf")]
+
+
+def well_totals_agree(url: str) -> bool:
+    totals = fetch(
+        url, f"SELECT day_count, oil, gas FROM odm_well_totals WHERE well_id = {SEED_WELL_ID}"
+    )
+    daily = fetch(
+        url,
+        "SELECT COUNT(*), SUM(oil), SUM(gas) FROM odm_daily_production "
+        f"WHERE well_id = {SEED_WELL_ID}",
+    )
+    return totals[0][0] == daily[0][0] and all(
+        abs(a - b) < 1e-6 * max(1.0, abs(b))
+        for a, b in zip(totals[0][1:], daily[0][1:], strict=True)
+    )
+
+
+def test_daily_rows_through_a_mapping_file(
+    fresh_database: tuple[str, DemoData],
+) -> None:
+    url, _ = fresh_database
+    mapping = load_mapping(DATA / "daily_metric.toml")
+    for _ in range(2):  # twice: the second pass replaces the first's rows
+        report, rejections = run_import(url, DATA / "daily_metric.csv", mapping)
+        assert well_totals_agree(url)
+        assert (report.imported, report.rejected) == (3, 4)
+    reasons = {r.line: r.reason for r in rejections}
+    assert sorted(reasons) == [4, 5, 6, 8]
+    assert "unknown well_id 42" in reasons[4]
+    assert "'30.02.2030' is not a date" in reasons[5]
+    assert "hours_on 26 is outside 0..25" in reasons[6]
+    assert "well_id is missing" in reasons[8]
+    rows = fetch(
+        url,
+        f"SELECT production_date, oil, gas, water FROM odm_daily_production "
+        f"WHERE well_id = {SEED_WELL_ID} AND production_date >= '2030-01-01' ORDER BY 1",
+    )
+    assert [str(r[0]) for r in rows] == ["2030-01-01", "2030-01-02", "2030-01-04"]
+    assert rows[0][1:] == pytest.approx((62.89811, 35.3147, 6.289811))
+    assert rows[2][1:] == (None, None, None)  # empty cells: not measured, not zero
+
+
+def test_cli_import_with_rejects_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'odm.db'}"
+    rejects = tmp_path / "rejects.csv"
+    result = CliRunner().invoke(
+        app, ["import", str(DATA / "bad_lease.csv"), "-d", url, "--rejects", str(rejects)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "line 4: rejected: oil" in result.output
+    assert "2 imported, 4 rejected, 1 duplicates" in result.output
+    with rejects.open(newline="") as file:
+        lines = list(csv.reader(file))
+    assert [row[0] for row in lines] == ["line", "3", "4", "5", "6", "7"]
+    assert lines[2][2:5] == [" 00017", "1", "2000"]
+
+
+def test_cli_column_flags(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'odm.db'}"
+    prices = tmp_path / "prices.csv"
+    prices.write_text("when,usd\n2020-01-15,55.5\n2020-02-01,x\n")
+    result = CliRunner().invoke(
+        app,
+        [
+            "import",
+            str(prices),
+            "-d",
+            url,
+            "--table",
+            "monthly_price",
+            "--column",
+            "month=when",
+            "--column",
+            "price=usd",
+            "--constant",
+            "product=gas",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "line 3: rejected: price (column 'usd'): 'x' is not a number" in result.output
+    assert fetch(url, "SELECT product, month, price FROM odm_monthly_price") == [
+        ("gas", "2020-01-01", 55.5)
+    ]
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["missing.csv"], "no such file"),
+        ([str(DATA / "daily_metric.csv")], "no preset fits"),
+        ([str(DATA / "bad_lease.csv"), "--preset", "nope"], "unknown preset"),
+        ([str(DATA / "bad_lease.csv"), "--table", "odm_well"], "unknown table"),
+        (
+            [str(DATA / "bad_lease.csv"), "--table", "monthly_price", "--column", "month"],
+            "NAME=VALUE",
+        ),
+        ([str(DATA / "bad_lease.csv"), "--mapping", str(DATA / "nothing.toml")], "cannot read"),
+        (
+            [
+                str(DATA / "daily_metric.csv"),
+                "--mapping",
+                str(DATA / "daily_metric.toml"),
+                "--preset",
+                "bsee-well-monthly",
+            ],
+            "only one of",
+        ),
+        (
+            [
+                str(DATA / "bad_lease.csv"),
+                "--table",
+                "monthly_production",
+                "--column",
+                "entity_key=Lease Number",
+                "--column",
+                "month=Nope",
+                "--constant",
+                "entity_type=lease",
+            ],
+            "rows need a division",
+        ),
+    ],
+)
+def test_cli_usage_errors_are_one_clear_line(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(app, ["import", *arguments, "-d", f"sqlite:///{tmp_path}/o.db"])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_unknown_column_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "import",
+            str(DATA / "bad_lease.csv"),
+            "-d",
+            f"sqlite:///{tmp_path}/o.db",
+            "--table",
+            "monthly_production",
+            "--division",
+            "5",
+            "--constant",
+            "entity_type=lease",
+            "--column",
+            "entity_key=Lease Number",
+            "--column",
+            "month=Nope",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "no column 'Nope' in the header" in result.output
