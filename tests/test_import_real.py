@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from odm.app import create_app
 from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import migrate
@@ -233,3 +236,77 @@ def test_eia_monthly_prices(imported: Imported) -> None:
 def test_presets_create_their_divisions(imported: Imported) -> None:
     rows = asyncio.run(fetch(imported.url, "SELECT division_id, division_name FROM odm_division"))
     assert rows == [(9001, "US Gulf of Mexico (BSEE)"), (9002, "Norwegian Continental Shelf (NPD)")]
+
+
+@pytest.fixture(scope="module")
+def api(imported: Imported) -> Iterator[TestClient]:
+    """The HTTP API over the imported database."""
+    with TestClient(create_app(Settings(database_url=imported.url))) as client:
+        yield client
+
+
+def api_sums(api: TestClient, **params: str) -> dict[str, float]:
+    """Column sums of /v1/production/monthly, streamed whole as NDJSON."""
+    body = api.get("/v1/production/monthly", params=params | {"format": "ndjson"}).text
+    rows = [json.loads(line) for line in body.splitlines()]
+    sums = {k: sum(r[k] or 0 for r in rows) for k in ("oil", "condensate", "gas", "water")}
+    return sums | {"rows": len(rows), "associated_gas": sum(r["associated_gas"] or 0 for r in rows)}
+
+
+def test_api_totals_equal_the_bsee_lease_footer(api: TestClient) -> None:
+    footer = footer_totals(LEASE)
+    sums = api_sums(api, entity_type="lease")
+    assert sums["rows"] == 67_357
+    assert sums["oil"] == footer["Lease Oil Production (BBL)"]
+    assert sums["condensate"] == footer["Lease Condensate Production (BBL)"]
+    assert sums["water"] == footer["Lease Water Production (BBL)"]
+    assert sums["associated_gas"] == footer["Lease Oil-Well-Gas Production (MCF)"]
+    assert sums["gas"] == (
+        footer["Lease Gas-Well-Gas Production (MCF)"]
+        + footer["Lease Oil-Well-Gas Production (MCF)"]
+    )
+
+
+def test_api_counts_the_bsee_well_duplicate_once(api: TestClient) -> None:
+    sums = api_sums(api, entity_type="completion")
+    assert sums["rows"] == 863
+    assert (
+        round(sums["oil"] / 1e6, 2),
+        round(sums["gas"] / 1e6, 2),
+        round(sums["water"] / 1e6, 2),
+    ) == (80.43, 38.88, 1.66)
+    page = api.get(
+        "/v1/production/monthly",
+        params={
+            "entity_type": "completion",
+            "entity_key": "608124012700-JU106",
+            "start": "2019-10-01",
+            "end": "2019-10-31",
+        },
+    ).json()
+    assert len(page) == 1
+
+
+def test_api_metric_npd_rows_satisfy_oe(api: TestClient) -> None:
+    body = api.get(
+        "/v1/production/monthly",
+        params={"entity_type": "field", "units": "metric", "format": "ndjson"},
+    ).text
+    stored = {(r["entity_key"], r["month"][:7]): r for r in map(json.loads, body.splitlines())}
+    for row in npd_rows():
+        api_row = stored[
+            (row["prfNpdidInformationCarrier"], f"{row['prfYear']}-{int(row['prfMonth']):02d}")
+        ]
+        liquids = api_row["oil"] + api_row["ngl"] + api_row["condensate"]
+        oe = liquids / 1e6 + api_row["gas"] / 1e9  # m³ and Sm³ to MSm³ o.e. (gas 1000:1)
+        # The file's own rounding (2e-5), plus the documented factors' round trip, which is
+        # not exact: 6.289811 bbl/m³ × 0.158987 m³/bbl = 0.9999982 (1.8e-6 relative) and
+        # 35.3147 scf/Sm³ × 28.3168 Sm³/Mcf = 999.9993 scf/Mcf (7e-7).
+        assert abs(oe - float(row["prfPrdOeNetMillSm3"])) <= 2e-5 + 2e-6 * abs(oe)
+
+
+def test_api_eia_prices(api: TestClient) -> None:
+    prices = api.get("/v1/prices/monthly", params={"product": "oil"}).json()
+    assert len(prices) == 582
+    assert (min(p["price"] for p in prices), max(p["price"] for p in prices)) == (6.70, 128.08)
+    assert prices[0]["month"] == "1974-01-01" and prices[-1]["month"] == "2022-06-01"
