@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench.latency import percentile
 
@@ -33,16 +34,22 @@ class Load:
     p99_ms: float
 
 
-def run_load(url: str, connections: int, seconds: float) -> Load:
-    """Keep `connections` requests in flight against `url` for `seconds`."""
+def run_load(url: str, connections: int, seconds: float, log: Path | None = None) -> Load:
+    """Keep `connections` requests in flight against `url` for `seconds`.
+
+    wrk's own report is appended to `log` when given, for errors to be looked into.
+    """
     if shutil.which("wrk"):
-        return _wrk(url, connections, seconds)
+        return _wrk(url, connections, seconds, log)
     return _threads(url, connections, seconds)
 
 
-def _wrk(url: str, connections: int, seconds: float) -> Load:
+def _wrk(url: str, connections: int, seconds: float, log: Path | None) -> Load:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url]
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    if log is not None:
+        with log.open("a") as file:
+            file.write(f"$ {' '.join(command)}\n{out}\n")
     total = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
     if total is None:
         raise RuntimeError(f"cannot read wrk's output:\n{out}")

@@ -7,6 +7,7 @@ import platform
 import shutil
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import psycopg
@@ -63,3 +64,20 @@ def _tool_version(tool: str, flag: str) -> str:
     done = subprocess.run([tool, flag], capture_output=True, text=True, check=False)
     lines = (done.stdout or done.stderr).strip().splitlines()
     return lines[0][:80] if lines else "installed"
+
+
+def busy_cores(interval: float = 0.5) -> float:
+    """How many cores other processes kept busy over `interval` seconds (from /proc/stat)."""
+    first = _cpu_times()
+    time.sleep(interval)
+    second = _cpu_times()
+    if not first or not second:
+        return 0.0
+    total = sum(second) - sum(first)
+    idle = (second[3] + second[4]) - (first[3] + first[4])
+    return (1 - idle / total) * (os.cpu_count() or 1) if total else 0.0
+
+
+def _cpu_times() -> list[int]:
+    line = _read("/proc/stat").split("\n", 1)[0]
+    return [int(n) for n in line.split()[1:]] if line.startswith("cpu ") else []

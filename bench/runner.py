@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from bench import chart, report
 from bench.datasets import BACKENDS, SIZES, DataSet, ensure_dataset
-from bench.machine import describe
+from bench.machine import busy_cores, describe
 from bench.results import ExportResult, Results
 from bench.scenarios import (
     Plan,
@@ -30,6 +30,8 @@ from bench.targets import judge
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 T = TypeVar("T")
+BUSY = 0.3  # cores kept busy by other processes before a step; more is worth a note
+SETTLE_SECONDS = 120.0  # how long a step waits for a busy machine to calm down
 
 
 @dataclass(frozen=True)
@@ -84,15 +86,15 @@ def measure(run: Run, results: Results, save: Callable[[], None]) -> None:
         for size in run.sizes:
             data = ensure_dataset(size, backend, run.data_dir, run.postgres_url)
             for step in _exports(data, run.plan):
-                results.exports.append(_logged(f"{backend} {size} export", step))
+                results.exports.append(_logged(f"{backend} {size} export", step, results.notes))
                 save()
             step = partial(seed_latencies, data, run.plan)
-            results.latencies += _logged(f"{backend} {size} latency", step)
+            results.latencies += _logged(f"{backend} {size} latency", step, results.notes)
             save()
         largest = ensure_dataset(run.sizes[-1], backend, run.data_dir, run.postgres_url)
         for workers in (1, 2):
             step = partial(small_request_load, largest, run.plan, workers)
-            results.loads += _logged(f"{backend} load, {workers} workers", step)
+            results.loads += _logged(f"{backend} load, {workers} workers", step, results.notes)
             save()
 
 
@@ -106,12 +108,25 @@ def _exports(data: DataSet, plan: Plan) -> list[Callable[[], ExportResult]]:
     return steps
 
 
-def _logged(what: str, step: Callable[[], T]) -> T:
+def _logged(what: str, step: Callable[[], T], notes: list[str]) -> T:
     started = time.perf_counter()
-    print(f"… {what}", file=sys.stderr, flush=True)
+    busy = _settle()
+    print(f"… {what} (other processes busy: {busy:.1f} cores)", file=sys.stderr, flush=True)
+    if busy > BUSY:
+        # Other processes on the 2 cores slow every measurement: say so beside the numbers.
+        notes.append(f"{what}: other processes kept {busy:.1f} of the cores busy as it started")
     result = step()
     print(f"  done in {time.perf_counter() - started:.1f} s: {result}", file=sys.stderr, flush=True)
     return result
+
+
+def _settle(patience: float = SETTLE_SECONDS) -> float:
+    """Wait (a while) for other processes to leave the cores idle; the last busy figure."""
+    deadline = time.monotonic() + patience
+    busy = busy_cores()
+    while busy > BUSY and time.monotonic() < deadline:
+        busy = busy_cores(1.0)
+    return busy
 
 
 def publish(run: Run, results: Results) -> None:

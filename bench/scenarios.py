@@ -154,7 +154,8 @@ def small_request_load(data: DataSet, plan: Plan, workers: int) -> list[LoadResu
     results = []
     with running(odm_server(data, port, workers), port, plan.results_dir) as live:
         for label in ("/division-list", "/well-summary"):
-            load = run_load(live.base_url + paths[label], plan.connections, plan.load_seconds)
+            url = live.base_url + paths[label]
+            load = run_load(url, plan.connections, plan.load_seconds, plan.results_dir / "wrk.log")
             results.append(
                 LoadResult(
                     data.backend,

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.datasets import DataSet, odm_command
+from bench.datasets import DataSet
 
 HOST = "127.0.0.1"
 REPO = Path(__file__).resolve().parent.parent
@@ -53,9 +53,14 @@ class Server:
 
 
 def odm_server(data: DataSet, port: int, workers: int = 1) -> ServerSpec:
-    """ODM itself, through `odm serve` (the same app as `uvicorn service:app`)."""
-    command = [*odm_command(), "serve", "--database", data.url, "--port", str(port)]
-    return ServerSpec("ODM", [*command, "--workers", str(workers)], "/division-list")
+    """ODM itself, as the seed contract starts it: `uvicorn service:app`."""
+    command = [sys.executable, "-m", "uvicorn", "service:app", "--host", HOST]
+    return ServerSpec(
+        "ODM",
+        [*command, "--port", str(port), "--workers", str(workers)],
+        "/division-list",
+        {"ODM_DATABASE_URL": data.url},
+    )
 
 
 def seed_style_server(data: DataSet, port: int) -> ServerSpec:
