@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Any
 
 DEFAULT_BOE_GAS_MCF = 6.0  # Mcf of gas per barrel of oil equivalent (6:1)
 
@@ -61,3 +62,17 @@ def calendar_days(period: str, start: dt.date | None, end: dt.date | None) -> in
     first, last = period_bounds(period)
     first, last = max(first, start or first), min(last, end or last)
     return max(0, (last - first).days + 1)
+
+
+def rounded(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Sums and ratios rounded to 4 decimals: the same digits on every backend."""
+    return tuple(round(v, 4) if isinstance(v, float) else v for v in row)
+
+
+def exact_sums(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Sums rounded to 6 decimals before figures are derived from them.
+
+    Backends add floats in different orders, so sums may differ in the last bits; rounded
+    first, they are equal, and so is every ratio computed from them.
+    """
+    return tuple(round(v, 6) if isinstance(v, float) else v for v in row)

@@ -12,10 +12,12 @@ from fastapi.responses import StreamingResponse
 from odm import figures
 from odm.api.deps import DB, AppSettings, FieldsParam, Fmt, Paging, Scope
 from odm.api.listing import parse_fields, respond
-from odm.api.production import DivisionFilter, WellFilter, require_known
+from odm.api.lookups import require_known
+from odm.api.production import DivisionFilter, WellFilter
 from odm.api.responses import list_responses
-from odm.api.rollups import LevelParam, exact_sums, grouped_listing, rounded
+from odm.api.rollups import LevelParam, grouped_listing
 from odm.db.base import Row
+from odm.figures import exact_sums, rounded
 from odm.models import BudgetVsActual, field_names
 from odm.queries.compose import Conditions, period_expression
 
@@ -78,7 +80,7 @@ async def stream_budget_vs_actual(
 ) -> StreamingResponse:
     """Budget and actual spend (USD) with variance = actual − budget, its percent of budget,
     and whether it is favourable (spend at or below budget)."""
-    await require_known(db, division_id, well_id)
+    await require_known(db, scope, division_id, well_id)
     inner = Conditions()
     inner.add_scope(scope, "w.division_id")
     for column, value in (("w.division_id", division_id), ("b.well_id", well_id)):

@@ -19,12 +19,11 @@ from odm.api.deps import (
     UnitsParam,
     optional_id,
 )
-from odm.api.errors import BadRequest, NotFound
+from odm.api.errors import BadRequest
 from odm.api.listing import Listing, parse_fields, parse_sort, respond
+from odm.api.lookups import require_known
 from odm.api.responses import list_responses
-from odm.db.base import Database
 from odm.models import DailyProduction, MonthlyProduction, field_names
-from odm.queries import load_sql
 from odm.queries.compose import Conditions
 from odm.units import Quantity, UnitSystem, converter
 
@@ -58,20 +57,6 @@ def check_dates(start: dt.date | None, end: dt.date | None) -> None:
         raise BadRequest(f"start {start} is after end {end}")
 
 
-async def require_known(db: Database, division_id: int | None, well_id: int | None) -> None:
-    """A filter naming a well or division that does not exist is a 404, not an empty list."""
-    if division_id is not None and not await db.fetch_all(
-        load_sql("division_exists", db.dialect), {"division_id": division_id}
-    ):
-        raise NotFound(f"division {division_id} not found")
-    if well_id is not None:
-        wells = await db.fetch_all(load_sql("well_division", db.dialect), {"well_id": well_id})
-        if not wells:
-            raise NotFound(f"well {well_id} not found")
-        if division_id is not None and wells[0][1] != division_id:
-            raise NotFound(f"well {well_id} is not in division {division_id}")
-
-
 def converted(listing: Listing, quantities: dict[str, Quantity], units: UnitSystem) -> Listing:
     """Add the unit conversion (if any) and say which units the body is in."""
     convert = converter(listing.fields, quantities, units)
@@ -100,7 +85,7 @@ async def stream_daily_production(
     """Daily rows of a well, a division or every well, by well and date unless sorted
     otherwise; streamed whole, or paged with `limit`."""
     check_dates(start, end)
-    await require_known(db, division_id, well_id)
+    await require_known(db, scope, division_id, well_id)
     conditions = Conditions()
     conditions.add_well_scope(scope, "p.well_id")
     if division_id is not None:
@@ -149,7 +134,7 @@ async def stream_monthly_production(
 ) -> StreamingResponse:
     """Monthly production as regulators publish it, per well, completion, lease or field."""
     check_dates(start, end)
-    await require_known(db, division_id, well_id)
+    await require_known(db, scope, division_id, well_id)
     conditions = Conditions()
     conditions.add_scope(scope, "m.division_id")
     for column, value in (

@@ -13,9 +13,11 @@ from fastapi.responses import StreamingResponse
 from odm import figures
 from odm.api.deps import DB, AppSettings, FieldsParam, Fmt, Paging, Scope, UnitsParam
 from odm.api.listing import Listing, SortKey, parse_fields, respond
-from odm.api.production import DivisionFilter, End, Start, WellFilter, check_dates, require_known
+from odm.api.lookups import require_known
+from odm.api.production import DivisionFilter, End, Start, WellFilter, check_dates
 from odm.api.responses import list_responses
 from odm.db.base import Row
+from odm.figures import exact_sums, rounded
 from odm.models import Cumulative, Rollup, field_names
 from odm.queries.compose import Conditions, DivisionScope, period_expression
 from odm.units import Quantity, UnitSystem, converter
@@ -95,20 +97,6 @@ def grouped_listing(
     return Listing(name, fields, outer, sort, fills=fills)
 
 
-def rounded(row: Row) -> Row:
-    """Sums and ratios rounded to 4 decimals: the same digits on every backend."""
-    return tuple(round(v, 4) if isinstance(v, float) else v for v in row)
-
-
-def exact_sums(row: Row) -> Row:
-    """Sums rounded to 6 decimals before figures are derived from them.
-
-    Backends add floats in different orders, so sums may differ in the last bits; rounded
-    first, they are equal, and so is every ratio computed from them.
-    """
-    return tuple(round(v, 6) if isinstance(v, float) else v for v in row)
-
-
 def rollup_figures(
     start: dt.date | None, end: dt.date | None, gas_per_boe: float
 ) -> Callable[[Row], Row]:
@@ -171,7 +159,7 @@ async def stream_rollup(
     """Monthly or yearly volumes of daily rows per well, division or company, with rates per
     calendar and producing day, uptime, GOR, water cut and BOE; ordered by period."""
     check_dates(start, end)
-    await require_known(db, division_id, well_id)
+    await require_known(db, scope, division_id, well_id)
     inner = filter_conditions(scope, division_id, well_id)
     if start is not None:
         inner.add("p.production_date >= :start", start=start)
@@ -204,7 +192,7 @@ async def stream_cumulative(
 ) -> StreamingResponse:
     """Life-to-date, year-to-date and month-to-date oil, gas and water per well, division or
     company, up to and including `as_of`."""
-    await require_known(db, division_id, well_id)
+    await require_known(db, scope, division_id, well_id)
     day = as_of or dt.datetime.now(dt.UTC).date()
     inner = filter_conditions(scope, division_id, well_id)
     inner.add("p.production_date <= :as_of", as_of=day)

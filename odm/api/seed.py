@@ -9,10 +9,11 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from odm.api.deps import DB, AppSettings, DivisionIdParam, Scope, WellIdParam
-from odm.api.errors import NotFound
+from odm.api.lookups import require_known
 from odm.api.streams import StreamAborted, stream_query
 from odm.config import Settings
 from odm.db.base import Database, DatabaseError, DatabaseUnavailable, Row
+from odm.figures import exact_sums
 from odm.models import (
     DivisionListItem,
     DivisionSummary,
@@ -21,7 +22,6 @@ from odm.models import (
     WellSummary,
     field_names,
 )
-from odm.queries import load_sql
 from odm.queries.compose import Conditions, DivisionScope, build
 
 router = APIRouter(tags=["seed contract"])
@@ -37,7 +37,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 def _round_totals(row: Row) -> Row:
     """Totals are sums of many floats: round them (volumes 0.001 bbl, money 0.01 USD) so
     that every backend, whatever its summation order, answers the same digits."""
-    *head, oil, budget, actual, sales = row
+    *head, oil, budget, actual, sales = exact_sums(row)
     return (*head, round(oil, 3), round(budget, 2), round(actual, 2), round(sales, 2))
 
 
@@ -81,23 +81,6 @@ async def _rest_of(first: bytes, rest: AsyncGenerator[bytes]) -> AsyncIterator[b
         raise StreamAborted("package: database failed mid-stream") from exc
     finally:
         await rest.aclose()
-
-
-async def require_well_in_division(
-    db: Database, scope: DivisionScope, well_id: int, division_id: int
-) -> None:
-    """Raise NotFound unless the well exists, the division exists and the well is in it."""
-    divisions = await db.fetch_all(
-        load_sql("division_exists", db.dialect), {"division_id": division_id}
-    )
-    wells = await db.fetch_all(load_sql("well_division", db.dialect), {"well_id": well_id})
-    allowed = scope.divisions is None or division_id in scope.divisions
-    if not divisions or not allowed:
-        raise NotFound(f"division {division_id} not found")
-    if not wells:
-        raise NotFound(f"well {well_id} not found")
-    if wells[0][1] != division_id:
-        raise NotFound(f"well {well_id} is not in division {division_id}")
 
 
 @router.get(
@@ -146,7 +129,7 @@ async def summarize_well(
     scope: Scope,
 ) -> StreamingResponse:
     """One well's life-to-date oil (bbl), budget, actual spend and oil sales (USD)."""
-    await require_well_in_division(db, scope, well_id, division_id)
+    await require_known(db, scope, division_id, well_id)
     if package := package_backend(db, settings, scope):
         return await stream_package(package, "Get_Well_Summary_Data", well_id, division_id)
     conditions = Conditions([], {"well_id": well_id, "division_id": division_id})
@@ -168,7 +151,7 @@ async def list_well_days(
     scope: Scope,
 ) -> StreamingResponse:
     """One well's production days, ordered by date, with oil (bbl), price and sales (USD)."""
-    await require_well_in_division(db, scope, well_id, division_id)
+    await require_known(db, scope, division_id, well_id)
     if package := package_backend(db, settings, scope):
         return await stream_package(package, "Get_Well_Summary_By_Day", well_id, division_id)
     conditions = Conditions([], {"well_id": well_id, "division_id": division_id})

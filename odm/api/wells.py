@@ -22,7 +22,7 @@ from odm.api.deps import (
 from odm.api.errors import NotFound
 from odm.api.listing import Listing, fetch_object, parse_fields, parse_sort, respond
 from odm.api.responses import list_responses, one_responses
-from odm.api.rollups import rounded
+from odm.figures import rounded
 from odm.models import Well, field_names
 from odm.queries.compose import Conditions, DivisionScope
 from odm.units import Quantity, UnitSystem, converter
