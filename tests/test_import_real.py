@@ -20,7 +20,7 @@ from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import migrate
 from odm.importers import ImportOptions, ImportReport, Rejection, detect_preset, import_file
-from tests.backends import empty_database
+from tests.backends import empty_database, skip_or_fail
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 LEASE = DATA / "bsee_lease_production_monthly_2000_2002.csv"
@@ -30,7 +30,12 @@ EIA = DATA / "eia_us_crude_oil_first_purchase_price_monthly.xlsx"
 FILES = (LEASE, WELL, NPD, EIA)
 TABLES = ("odm_division", "odm_monthly_production", "odm_monthly_price")
 
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason=f"no shared data in {DATA}")
+
+@pytest.fixture(autouse=True, scope="module")
+def _shared_data() -> None:
+    """The files live beside the checkout (../shared/data); CI requires them."""
+    if not DATA.is_dir():
+        skip_or_fail("shared-data", f"no shared data in {DATA}")
 
 
 @dataclass
