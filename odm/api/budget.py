@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from odm import figures
-from odm.api.deps import DB, AppSettings, FieldsParam, Fmt, Paging, Scope
-from odm.api.listing import parse_fields, respond
+from odm.api.deps import FieldsParam, ListRequest
+from odm.api.listing import parse_fields
 from odm.api.lookups import require_known
 from odm.api.production import DivisionFilter, WellFilter
 from odm.api.responses import list_responses
@@ -58,12 +58,7 @@ def _percent(variance: float, budget: float) -> float | None:
 
 @router.get("/budget-vs-actual", response_model=None, responses=list_responses(BudgetVsActual))
 async def stream_budget_vs_actual(
-    request: Request,
-    db: DB,
-    settings: AppSettings,
-    scope: Scope,
-    fmt: Fmt,
-    page: Paging,
+    ctx: ListRequest,
     grain: Annotated[
         Literal["month", "year"],
         Query(description="month: each month; year: year to date and full-year outlook."),
@@ -80,9 +75,9 @@ async def stream_budget_vs_actual(
 ) -> StreamingResponse:
     """Budget and actual spend (USD) with variance = actual − budget, its percent of budget,
     and whether it is favourable (spend at or below budget)."""
-    await require_known(db, scope, division_id, well_id)
+    await require_known(ctx.db, ctx.scope, division_id, well_id)
     inner = Conditions()
-    inner.add_scope(scope, "w.division_id")
+    inner.add_scope(ctx.scope, "w.division_id")
     for column, value in (("w.division_id", division_id), ("b.well_id", well_id)):
         if value is not None:
             inner.add(f"{column} = :{column[2:]}", **{column[2:]: value})
@@ -94,10 +89,10 @@ async def stream_budget_vs_actual(
         )
     last_month = (through or dt.datetime.now(dt.UTC).date()).replace(day=1)
     inner.params["through"] = last_month
-    period = period_expression(db.dialect, grain, "b.month")
+    period = period_expression(ctx.db.dialect, grain, "b.month")
     listing = grouped_listing("budget_vs_actual", SQL_FIELDS, level, inner, period)
     listing.output = FIELDS
     listing.transforms += [exact_sums, variance_figures, rounded]
     listing.selected = parse_fields(fields, FIELDS)
     listing.headers["X-Through"] = last_month.isoformat()
-    return await respond(request, db, listing, page, fmt, settings.batch_rows)
+    return await ctx.respond(listing)

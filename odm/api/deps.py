@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from fastapi.responses import StreamingResponse
 
 from odm.api.formats import choose_format
-from odm.api.listing import Page, get_page
+from odm.api.listing import Listing, Page, get_page, respond
 from odm.config import Settings
 from odm.db.base import Database
 from odm.queries.compose import ALL_DIVISIONS, DivisionScope
@@ -72,3 +74,31 @@ Paging = Annotated[Page, Depends(get_page)]
 def optional_id(description: str) -> Any:
     """A query parameter holding an optional 64-bit id."""
     return Query(ge=1, le=MAX_ID, description=description)
+
+
+@dataclass(frozen=True)
+class ListContext:
+    """What every list endpoint needs besides its own filters."""
+
+    request: Request
+    db: Database
+    settings: Settings
+    scope: DivisionScope
+    fmt: Format
+    page: Page
+
+    async def respond(self, listing: Listing) -> StreamingResponse:
+        """The listing streamed whole, or one keyset page, in the format asked for."""
+        return await respond(
+            self.request, self.db, listing, self.page, self.fmt, self.settings.batch_rows
+        )
+
+
+def get_list_context(
+    request: Request, db: DB, settings: AppSettings, scope: Scope, fmt: Fmt, page: Paging
+) -> ListContext:
+    """Bundle the request, database, settings, scope, format and paging of a list call."""
+    return ListContext(request, db, settings, scope, fmt, page)
+
+
+ListRequest = Annotated[ListContext, Depends(get_list_context)]

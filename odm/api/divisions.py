@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from fastapi.responses import StreamingResponse
 
-from odm.api.deps import DB, MAX_ID, AppSettings, FieldsParam, Fmt, Paging, Scope, SortParam
+from odm.api.deps import DB, MAX_ID, FieldsParam, ListRequest, Scope, SortParam
 from odm.api.errors import NotFound
-from odm.api.listing import Listing, fetch_object, parse_fields, parse_sort, respond
+from odm.api.listing import Listing, fetch_object, parse_fields, parse_sort
 from odm.api.responses import list_responses, one_responses
 from odm.models import Division, field_names
 from odm.queries.compose import Conditions, DivisionScope
@@ -28,18 +28,13 @@ def _listing(scope: DivisionScope, fields: str | None, sort: str | None) -> List
 
 @router.get("/divisions", response_model=None, responses=list_responses(Division))
 async def list_divisions(
-    request: Request,
-    db: DB,
-    settings: AppSettings,
-    scope: Scope,
-    fmt: Fmt,
-    page: Paging,
+    ctx: ListRequest,
     fields: FieldsParam = None,
     sort: SortParam = None,
 ) -> StreamingResponse:
     """All divisions, named or not, with well counts by status and type."""
-    listing = _listing(scope, fields, sort)
-    return await respond(request, db, listing, page, fmt, settings.batch_rows)
+    listing = _listing(ctx.scope, fields, sort)
+    return await ctx.respond(listing)
 
 
 @router.get("/divisions/{division_id}", responses=one_responses(Division))

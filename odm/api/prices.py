@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from odm.api.deps import DB, AppSettings, Fmt, Paging, SortParam, UnitsParam
-from odm.api.listing import Listing, parse_sort, respond
+from odm.api.deps import ListRequest, SortParam, UnitsParam
+from odm.api.listing import Listing, parse_sort
 from odm.api.production import End, Start, check_dates, converted
 from odm.api.responses import list_responses
 from odm.db.base import Row
@@ -21,11 +21,7 @@ router = APIRouter(prefix="/v1", tags=["prices"])
 
 @router.get("/prices/daily", response_model=None, responses=list_responses(DailyPrice))
 async def stream_daily_prices(
-    request: Request,
-    db: DB,
-    settings: AppSettings,
-    fmt: Fmt,
-    page: Paging,
+    ctx: ListRequest,
     start: Start = None,
     end: End = None,
     sort: SortParam = None,
@@ -41,16 +37,12 @@ async def stream_daily_prices(
     keys = parse_sort(sort, {"price_date": ("pr.price_date", True)}, "price_date", ["price_date"])
     listing = Listing("daily_prices", field_names(DailyPrice), conditions, keys)
     converted(listing, {"price": Quantity.LIQUID_PRICE}, units)
-    return await respond(request, db, listing, page, fmt, settings.batch_rows)
+    return await ctx.respond(listing)
 
 
 @router.get("/prices/monthly", response_model=None, responses=list_responses(MonthlyPrice))
 async def stream_monthly_prices(
-    request: Request,
-    db: DB,
-    settings: AppSettings,
-    fmt: Fmt,
-    page: Paging,
+    ctx: ListRequest,
     product: Annotated[
         Literal["oil", "gas", "ngl", "condensate"] | None, Query(description="Only this product.")
     ] = None,
@@ -75,7 +67,7 @@ async def stream_monthly_prices(
     if units is UnitSystem.METRIC:
         listing.transforms.append(_price_to_metric)
     listing.headers["X-Units"] = units.value
-    return await respond(request, db, listing, page, fmt, settings.batch_rows)
+    return await ctx.respond(listing)
 
 
 def _price_to_metric(row: Row) -> Row:

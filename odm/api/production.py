@@ -5,22 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from odm.api.deps import (
-    DB,
-    AppSettings,
     FieldsParam,
-    Fmt,
-    Paging,
-    Scope,
+    ListRequest,
     SortParam,
     UnitsParam,
     optional_id,
 )
 from odm.api.errors import BadRequest
-from odm.api.listing import Listing, parse_fields, parse_sort, respond
+from odm.api.listing import Listing, parse_fields, parse_sort
 from odm.api.lookups import require_known
 from odm.api.responses import list_responses
 from odm.models import DailyProduction, MonthlyProduction, field_names
@@ -68,12 +64,7 @@ def converted(listing: Listing, quantities: dict[str, Quantity], units: UnitSyst
 
 @router.get("/production/daily", response_model=None, responses=list_responses(DailyProduction))
 async def stream_daily_production(
-    request: Request,
-    db: DB,
-    settings: AppSettings,
-    scope: Scope,
-    fmt: Fmt,
-    page: Paging,
+    ctx: ListRequest,
     division_id: DivisionFilter = None,
     well_id: WellFilter = None,
     start: Start = None,
@@ -85,9 +76,9 @@ async def stream_daily_production(
     """Daily rows of a well, a division or every well, by well and date unless sorted
     otherwise; streamed whole, or paged with `limit`."""
     check_dates(start, end)
-    await require_known(db, scope, division_id, well_id)
+    await require_known(ctx.db, ctx.scope, division_id, well_id)
     conditions = Conditions()
-    conditions.add_well_scope(scope, "p.well_id")
+    conditions.add_well_scope(ctx.scope, "p.well_id")
     if division_id is not None:
         conditions.add(
             "p.well_id IN (SELECT w.well_id FROM odm_well w WHERE w.division_id = :division_id)",
@@ -106,17 +97,12 @@ async def stream_daily_production(
         "daily_production", DAILY_FIELDS, conditions, keys, parse_fields(fields, DAILY_FIELDS)
     )
     converted(listing, DAILY_QUANTITIES, units)
-    return await respond(request, db, listing, page, fmt, settings.batch_rows)
+    return await ctx.respond(listing)
 
 
 @router.get("/production/monthly", response_model=None, responses=list_responses(MonthlyProduction))
 async def stream_monthly_production(
-    request: Request,
-    db: DB,
-    settings: AppSettings,
-    scope: Scope,
-    fmt: Fmt,
-    page: Paging,
+    ctx: ListRequest,
     entity_type: Annotated[
         Literal["well", "completion", "lease", "field"] | None,
         Query(description="Only this kind of reporting entity."),
@@ -134,9 +120,9 @@ async def stream_monthly_production(
 ) -> StreamingResponse:
     """Monthly production as regulators publish it, per well, completion, lease or field."""
     check_dates(start, end)
-    await require_known(db, scope, division_id, well_id)
+    await require_known(ctx.db, ctx.scope, division_id, well_id)
     conditions = Conditions()
-    conditions.add_scope(scope, "m.division_id")
+    conditions.add_scope(ctx.scope, "m.division_id")
     for column, value in (
         ("entity_type", entity_type),
         ("entity_key", entity_key),
@@ -159,4 +145,4 @@ async def stream_monthly_production(
         "monthly_production", MONTHLY_FIELDS, conditions, keys, parse_fields(fields, MONTHLY_FIELDS)
     )
     converted(listing, MONTHLY_QUANTITIES, units)
-    return await respond(request, db, listing, page, fmt, settings.batch_rows)
+    return await ctx.respond(listing)

@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from odm import figures
-from odm.api.deps import DB, AppSettings, FieldsParam, Fmt, Paging, Scope, UnitsParam
-from odm.api.listing import Listing, SortKey, parse_fields, respond
+from odm.api.deps import FieldsParam, ListRequest, UnitsParam
+from odm.api.listing import Listing, SortKey, parse_fields
 from odm.api.lookups import require_known
 from odm.api.production import DivisionFilter, End, Start, WellFilter, check_dates
 from odm.api.responses import list_responses
@@ -140,12 +140,7 @@ def finish(
 
 @router.get("/production/rollup", response_model=None, responses=list_responses(Rollup))
 async def stream_rollup(
-    request: Request,
-    db: DB,
-    settings: AppSettings,
-    scope: Scope,
-    fmt: Fmt,
-    page: Paging,
+    ctx: ListRequest,
     grain: Annotated[Literal["month", "year"], Query(description="Period length.")] = "month",
     level: LevelParam = "well",
     division_id: DivisionFilter = None,
@@ -159,28 +154,23 @@ async def stream_rollup(
     """Monthly or yearly volumes of daily rows per well, division or company, with rates per
     calendar and producing day, uptime, GOR, water cut and BOE; ordered by period."""
     check_dates(start, end)
-    await require_known(db, scope, division_id, well_id)
-    inner = filter_conditions(scope, division_id, well_id)
+    await require_known(ctx.db, ctx.scope, division_id, well_id)
+    inner = filter_conditions(ctx.scope, division_id, well_id)
     if start is not None:
         inner.add("p.production_date >= :start", start=start)
     if end is not None:
         inner.add("p.production_date <= :end", end=end)
-    period = period_expression(db.dialect, grain, "p.production_date")
+    period = period_expression(ctx.db.dialect, grain, "p.production_date")
     listing = grouped_listing("rollup", ROLLUP_SQL_FIELDS, level, inner, period)
     listing.output = ROLLUP_FIELDS
     listing.transforms += [exact_sums, rollup_figures(start, end, boe_factor)]
     finish(listing, ROLLUP_QUANTITIES, units, fields)
-    return await respond(request, db, listing, page, fmt, settings.batch_rows)
+    return await ctx.respond(listing)
 
 
 @router.get("/production/cumulative", response_model=None, responses=list_responses(Cumulative))
 async def stream_cumulative(
-    request: Request,
-    db: DB,
-    settings: AppSettings,
-    scope: Scope,
-    fmt: Fmt,
-    page: Paging,
+    ctx: ListRequest,
     level: LevelParam = "well",
     as_of: Annotated[
         dt.date | None, Query(description="Day the totals run to (default: today, UTC).")
@@ -192,13 +182,13 @@ async def stream_cumulative(
 ) -> StreamingResponse:
     """Life-to-date, year-to-date and month-to-date oil, gas and water per well, division or
     company, up to and including `as_of`."""
-    await require_known(db, scope, division_id, well_id)
+    await require_known(ctx.db, ctx.scope, division_id, well_id)
     day = as_of or dt.datetime.now(dt.UTC).date()
-    inner = filter_conditions(scope, division_id, well_id)
+    inner = filter_conditions(ctx.scope, division_id, well_id)
     inner.add("p.production_date <= :as_of", as_of=day)
     inner.params |= {"year_start": day.replace(month=1, day=1), "month_start": day.replace(day=1)}
     listing = grouped_listing("cumulative", CUMULATIVE_FIELDS[1:], level, inner, None)
     listing.output = CUMULATIVE_FIELDS
     listing.transforms.append(lambda row: (day, *row))
     finish(listing, CUMULATIVE_QUANTITIES, units, fields)
-    return await respond(request, db, listing, page, fmt, settings.batch_rows)
+    return await ctx.respond(listing)

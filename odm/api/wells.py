@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
 
 from odm.api.deps import (
     DB,
     MAX_ID,
-    AppSettings,
     FieldsParam,
-    Fmt,
-    Paging,
+    ListRequest,
     Scope,
     SortParam,
     UnitsParam,
     optional_id,
 )
 from odm.api.errors import NotFound
-from odm.api.listing import Listing, fetch_object, parse_fields, parse_sort, respond
+from odm.api.listing import Listing, fetch_object, parse_fields, parse_sort
 from odm.api.responses import list_responses, one_responses
 from odm.figures import rounded
 from odm.models import Well, field_names
@@ -61,12 +59,7 @@ def _listing(
 
 @router.get("/wells", response_model=None, responses=list_responses(Well))
 async def list_wells(
-    request: Request,
-    db: DB,
-    settings: AppSettings,
-    scope: Scope,
-    fmt: Fmt,
-    page: Paging,
+    ctx: ListRequest,
     division_id: Annotated[int | None, optional_id("Only this division's wells.")] = None,
     status: Annotated[Status | None, Query(description="Only wells with this status.")] = None,
     well_type: Annotated[
@@ -81,7 +74,7 @@ async def list_wells(
     units: UnitsParam = UnitSystem.FIELD,
 ) -> StreamingResponse:
     """Wells with their division and life-to-date volumes."""
-    listing = _listing(scope, fields, sort, units)
+    listing = _listing(ctx.scope, fields, sort, units)
     if division_id is not None:
         listing.conditions.add("w.division_id = :division_id", division_id=division_id)
     if status is not None:
@@ -93,7 +86,7 @@ async def list_wells(
             "LOWER(w.well_name) LIKE :name_pattern ESCAPE '\\'",
             name_pattern=f"%{_escape_like(q.lower())}%",
         )
-    return await respond(request, db, listing, page, fmt, settings.batch_rows)
+    return await ctx.respond(listing)
 
 
 def _escape_like(text: str) -> str:
