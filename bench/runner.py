@@ -45,6 +45,7 @@ class Run:
     data_dir: Path
     out: Path
     command: str
+    report_only: bool = False
 
 
 def parse(argv: Sequence[str]) -> Run:
@@ -61,6 +62,11 @@ def parse(argv: Sequence[str]) -> Run:
     parser.add_argument("--data-dir", type=Path, default=REPO / "bench/data")
     parser.add_argument("--results-dir", type=Path, default=REPO / "bench/results")
     parser.add_argument("--out", type=Path, default=REPO / "docs/performance.md")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: rewrite the report from the last run's results.json",
+    )
     args = parser.parse_args(argv)
     sizes = ("1m",) if args.quick else tuple(args.sizes.split(","))
     plan = Plan(results_dir=args.results_dir)
@@ -68,7 +74,8 @@ def parse(argv: Sequence[str]) -> Run:
         plan = Plan(
             export_runs=1, latency_samples=100, load_seconds=5, results_dir=args.results_dir
         )
-    command = "make bench" if not argv else "bench/run " + " ".join(argv)
+    options = [a for a in argv if a != "--report-only"]
+    command = "make bench" if not options else "bench/run " + " ".join(options)
     return Run(
         sizes,
         tuple(args.backends.split(",")),
@@ -77,6 +84,7 @@ def parse(argv: Sequence[str]) -> Run:
         args.data_dir,
         args.out,
         command,
+        args.report_only,
     )
 
 
@@ -144,10 +152,12 @@ def publish(run: Run, results: Results) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark."""
     run = parse(sys.argv[1:] if argv is None else argv)
-    results = Results(
-        describe(run.postgres_url if "postgresql" in run.backends else None), run.command
-    )
     results_file = run.plan.results_dir / "results.json"
-    measure(run, results, lambda: results.save(results_file))
+    if run.report_only:
+        results = Results.load(results_file)
+    else:
+        machine = describe(run.postgres_url if "postgresql" in run.backends else None)
+        results = Results(machine, run.command)
+        measure(run, results, lambda: results.save(results_file))
     publish(run, results)
     print(f"wrote {run.out} (raw results: {results_file})", file=sys.stderr)

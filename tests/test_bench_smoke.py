@@ -14,6 +14,7 @@ import pytest
 
 from bench import chart, dumps, load, report, transfer
 from bench.datasets import DataSet, prepare
+from bench.profile import top_frames
 from bench.results import DATASETTE, DUMP, ODM, SEED_STYLE, ExportResult, Results
 from bench.scenarios import (
     Plan,
@@ -104,3 +105,16 @@ def test_report_and_chart(tiny: DataSet, plan: Plan, tmp_path: Path) -> None:
     if importlib.util.find_spec("matplotlib"):
         assert chart.draw(results, "tiny", tmp_path / "performance.png")
         assert (tmp_path / "performance.png").stat().st_size > 1000
+
+
+def test_profile_summary_skips_idle_frames(tmp_path: Path) -> None:
+    raw = tmp_path / "profile.txt"
+    raw.write_text(
+        "main;run_forever (asyncio/base_events.py:600) 50\n"
+        "main;json_array (odm/streaming.py:44) 30\n"
+        "worker;_fetchmany (odm/db/sqlite.py:155) 10\n"
+    )
+    assert [frame for frame, _ in top_frames(raw)] == [
+        "json_array (odm/streaming.py:44)",
+        "_fetchmany (odm/db/sqlite.py:155)",
+    ]
