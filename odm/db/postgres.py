@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from functools import cache
+from typing import Any
 
 import anyio
 import psycopg
@@ -87,11 +88,10 @@ class PostgresDatabase(Database):
         # A named (server-side) cursor: rows leave the server batch by batch, and the
         # planner favours plans that return the first rows fast. Binary results: numbers
         # and dates load from fixed-size values instead of being parsed from text.
-        async with (
-            self.connection() as conn,
-            conn.transaction(),
-            conn.cursor(name="odm_stream", binary=True) as cursor,
-        ):
+        async with _ShieldedExit() as stack:
+            conn = await stack.enter_async_context(self.connection())
+            await stack.enter_async_context(conn.transaction())
+            cursor = await stack.enter_async_context(conn.cursor(name="odm_stream", binary=True))
             await cursor.execute(to_pyformat(sql), params)
             async for batch in _read_ahead(cursor, batch_rows):
                 yield batch
@@ -182,6 +182,26 @@ async def _upsert(
     await cursor.execute(f"DROP TABLE {staging}".encode())
 
 
+class _ShieldedExit:
+    """An exit stack whose exits finish even when the task is being cancelled.
+
+    A client that leaves mid-stream cancels the response task; without the shield the
+    cursor's CLOSE and the transaction's end were interrupted, and the pool had to throw
+    the connection away and open a new one.
+    """
+
+    def __init__(self) -> None:
+        self.stack = AsyncExitStack()
+
+    async def __aenter__(self) -> AsyncExitStack:
+        return self.stack
+
+    async def __aexit__(self, *exc_info: Any) -> bool:
+        with anyio.CancelScope(shield=True):
+            suppressed = await self.stack.__aexit__(*exc_info)
+        return bool(suppressed)
+
+
 async def _read_ahead(cursor: AsyncServerCursor[Row], size: int) -> AsyncIterator[Batch]:
     """The cursor's batches, each one requested before the previous one is handed out.
 
@@ -190,7 +210,8 @@ async def _read_ahead(cursor: AsyncServerCursor[Row], size: int) -> AsyncIterato
     """
     pending = asyncio.ensure_future(cursor.fetchmany(size))
     try:
-        while batch := await pending:
+        # Shielded: a cancelled consumer must not cancel the fetch mid-protocol.
+        while batch := await asyncio.shield(pending):
             pending = asyncio.ensure_future(cursor.fetchmany(size))
             yield batch
     finally:
