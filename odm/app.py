@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from odm import __version__
 from odm.api import budget, divisions, prices, production, rollups, seed, wells
 from odm.api.errors import install_error_handlers
+from odm.api.middleware import SendTimeout
 from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import Database, DatabaseUnavailable, migrate
@@ -65,6 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app, settings.retry_after)
+    app.add_middleware(SendTimeout, seconds=settings.send_timeout)
     app.include_router(seed.router)
     for router in (
         divisions.router,

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     batch_rows: int = Field(
         default=5000, ge=1, le=100_000, description="ODM_BATCH_ROWS: rows fetched per round trip."
     )
+    send_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="ODM_SEND_TIMEOUT: seconds a client may leave a chunk unread before the "
+        "response is cut and its database connection released.",
+    )
     retry_after: int = Field(
         default=5, ge=1, description="ODM_RETRY_AFTER: Retry-After seconds sent with a 503."
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import socket
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx2 as httpx
@@ -125,3 +127,41 @@ def test_proc_locks_probe_sees_nothing_when_idle(tmp_path: Path) -> None:
         with running_server(url) as srv:
             httpx.get(srv.url + "/division-list", timeout=10)
             assert not cursor_is_open("sqlite", url, srv)
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def test_clients_that_leave_mid_stream_release_their_connections(
+    backend: str, big_database: tuple[str, DemoData], server: Server
+) -> None:
+    url, _ = big_database
+    for _ in range(20):
+        with httpx.stream("GET", server.url + "/v1/production/daily", timeout=30) as response:
+            next(response.iter_bytes())
+    assert _wait_until(lambda: not cursor_is_open(backend, url, server))
+    assert httpx.get(server.url + "/division-list", timeout=10).status_code == 200
+
+
+def test_a_stalled_client_is_cut_and_others_are_served(
+    backend: str, big_database: tuple[str, DemoData]
+) -> None:
+    url, _ = big_database
+    settings = {"ODM_SEND_TIMEOUT": "1", "ODM_POOL_SIZE": "2", "ODM_POOL_TIMEOUT": "2"}
+    with (
+        running_server(url, **settings) as srv,
+        socket.create_connection(("127.0.0.1", int(srv.url.rsplit(":", 1)[1]))) as stalled,
+    ):
+        # A client that asks for everything and never reads a byte of the answer.
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stalled.sendall(b"GET /v1/production/daily HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _wait_until(lambda: cursor_is_open(backend, url, srv), 5)
+        assert _wait_until(lambda: not cursor_is_open(backend, url, srv), 15)
+        for _ in range(3):
+            assert httpx.get(srv.url + "/division-list", timeout=10).status_code == 200

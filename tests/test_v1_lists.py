@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -176,3 +177,90 @@ def test_daily_prices_and_monthly_lists_answer(client: TestClient) -> None:
     assert [p["price_date"] for p in prices] == ["2025-01-01", "2025-01-02", "2025-01-03"]
     assert client.get("/v1/production/monthly").status_code == 200
     assert client.get("/v1/prices/monthly", params={"product": "oil"}).status_code == 200
+
+
+def forged(values: list[Any], client: TestClient, url: str, params: dict[str, Any]) -> str:
+    """A cursor with chosen key values, bound to the request it will be sent with."""
+    first = client.get(url, params=params)
+    link = first.headers["link"]
+    token = link[link.index("cursor=") + 7 : link.index(">")]
+    payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    payload["k"] = values
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["abc", "2025-01-01"],
+        [{"a": 1}, "2025-01-01"],
+        [True, "2025-01-01"],
+        [1851797476, "2025-02-30"],
+        [1851797476, 20250101],
+        [2**70, "2025-01-01"],
+        [1],
+    ],
+)
+def test_forged_cursors_are_422(client: TestClient, values: list[Any]) -> None:
+    params = {"limit": 5}
+    token = forged(values, client, "/v1/production/daily", params)
+    response = client.get("/v1/production/daily", params=params | {"cursor": token})
+    assert response.status_code == 422, response.text
+    assert "invalid cursor" in response.json()["detail"]
+
+
+def test_link_is_relative_and_counts_stay_whole(
+    client: TestClient, demo_database: tuple[str, DemoData]
+) -> None:
+    _, data = demo_database
+    headers = {"Prefer": "count=exact", "Host": "evil.example"}
+    first = client.get("/v1/production/daily", params={"limit": 100}, headers=headers)
+    link = first.headers["link"]
+    assert link.startswith("</v1/production/daily?")
+    second = client.get(link[1 : link.index(">")], headers=headers)
+    assert second.headers["x-total-count"] == first.headers["x-total-count"]
+    assert first.headers["x-total-count"] == str(data.daily_row_count)
+
+
+@pytest.mark.parametrize("prefer", ["count=exactly", "nocount=exact", "count=planned"])
+def test_only_count_exact_counts(client: TestClient, prefer: str) -> None:
+    response = client.get("/v1/production/daily", params={"limit": 1}, headers={"Prefer": prefer})
+    assert "x-total-count" not in response.headers
+    both = client.get(
+        "/v1/production/daily",
+        params={"limit": 1},
+        headers={"Prefer": "return=minimal; count=exact"},
+    )
+    assert "x-total-count" in both.headers
+
+
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        ("text/csv;q=0, application/json", "application/json"),
+        ("application/json;q=0.1, text/csv;q=0.9", "text/csv; charset=utf-8"),
+        ("application/x-ndjson;q=0, */*;q=0.5", "application/json"),
+        ("text/*", "text/csv; charset=utf-8"),
+    ],
+)
+def test_accept_q_values_decide(client: TestClient, accept: str, media: str) -> None:
+    response = client.get("/v1/prices/daily", params={"limit": 2}, headers={"Accept": accept})
+    assert response.headers["content-type"] == media
+    refused = client.get("/v1/prices/daily", headers={"Accept": "text/csv;q=0"})
+    assert refused.status_code == 406
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/v1/wells", {"q": "\x00"}),
+        ("/v1/wells", {"q": "a\x1fb"}),
+        ("/v1/production/monthly", {"entity_key": "\x00"}),
+        ("/v1/production/daily", {"sort": "well_id,-well_id"}),
+        ("/v1/divisions", {"sort": "division_name"}),
+    ],
+)
+def test_control_characters_and_bad_sorts_are_422(
+    client: TestClient, url: str, params: dict[str, str]
+) -> None:
+    assert client.get(url, params=params).status_code == 422

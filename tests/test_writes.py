@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -57,7 +58,7 @@ def test_totals_follow_inserts_updates_and_deletes(
         url,
         "INSERT INTO odm_daily_production (well_id, production_date, hours_on, oil, "
         "sales_value) VALUES (:w, :d, 24, 1000.5, 70000)",
-        {"w": SEED_WELL_ID, "d": "2030-01-01"},
+        {"w": SEED_WELL_ID, "d": dt.date(2030, 1, 1)},
     )
     after = summary(fresh_client)
     assert after["total_oil_produced"] == pytest.approx(before["total_oil_produced"] + 1000.5)
@@ -100,7 +101,7 @@ def test_a_failed_write_changes_nothing(
             url,
             "INSERT INTO odm_daily_production (well_id, production_date, hours_on, oil) "
             "VALUES (:w, :d1, 24, 5), (:w, :d2, 99, 5)",
-            {"w": SEED_WELL_ID, "d1": "2031-01-01", "d2": "2031-01-02"},
+            {"w": SEED_WELL_ID, "d1": dt.date(2031, 1, 1), "d2": dt.date(2031, 1, 2)},
         )
     assert summary(fresh_client) == before
 
@@ -112,7 +113,7 @@ def test_null_oil_counts_as_zero_and_missing_price_as_null(
     run_sql(
         url,
         "INSERT INTO odm_daily_production (well_id, production_date, hours_on) VALUES (:w, :d, 0)",
-        {"w": SEED_WELL_ID, "d": "2040-02-29"},
+        {"w": SEED_WELL_ID, "d": dt.date(2040, 2, 29)},
     )
     last = fresh_client.get("/well-summary-by-day", params=SEED).json()[-1]
     assert last["date_value"] == "2040-02-29"
@@ -129,3 +130,17 @@ def test_names_with_quotes_and_backslashes_stay_valid_json(
     )
     assert summary(fresh_client)["well_name"] == name
     assert fresh_client.get("/well-summary-by-day", params=SEED).json()[0]["well_name"] == name
+
+
+def test_name_search_folds_non_ascii_case_on_every_backend(
+    fresh_client: TestClient, fresh_database: tuple[str, DemoData]
+) -> None:
+    url, _ = fresh_database
+    run_sql(
+        url,
+        "UPDATE odm_well SET well_name = :n WHERE well_id = :w",
+        {"n": "ÅSGARD Ø-1", "w": SEED_WELL_ID},
+    )
+    for q in ("åsgard", "ÅSGARD", "ø-1"):
+        found = fresh_client.get("/v1/wells", params={"q": q, "fields": "well_id"}).json()
+        assert found == [{"well_id": SEED_WELL_ID}], q

@@ -17,6 +17,8 @@ from odm.streaming import Format
 from odm.units import UnitSystem
 
 MAX_ID = 2**63 - 1
+# Text parameters: no control characters (a NUL byte cannot even be sent to PostgreSQL).
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 
 
 def get_db(request: Request) -> Database:

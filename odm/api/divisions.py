@@ -9,14 +9,15 @@ from fastapi.responses import StreamingResponse
 
 from odm.api.deps import DB, MAX_ID, FieldsParam, ListRequest, Scope, SortParam
 from odm.api.errors import NotFound
-from odm.api.listing import Listing, fetch_object, parse_fields, parse_sort
+from odm.api.listing import Listing, Sortable, fetch_object, parse_fields, parse_sort
 from odm.api.responses import list_responses, one_responses
 from odm.models import Division, field_names
 from odm.queries.compose import Conditions, DivisionScope
 
 router = APIRouter(prefix="/v1", tags=["divisions"])
 FIELDS = field_names(Division)
-SORTABLE = {"division_id": ("d.division_id", False), "division_name": ("d.division_name", False)}
+# Only never-NULL columns sort: a NULL key would break keyset paging.
+SORTABLE: Sortable = {"division_id": ("d.division_id", int)}
 
 
 def _listing(scope: DivisionScope, fields: str | None, sort: str | None) -> Listing:

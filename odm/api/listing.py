@@ -54,18 +54,28 @@ def get_page(
     """Paging parameters shared by every list endpoint."""
     if cursor is not None and limit is None:
         raise BadRequest("cursor needs limit: pass the same limit as the page it came from")
-    wants_count = prefer is not None and "count=exact" in prefer.replace(" ", "").lower()
-    return Page(limit, cursor, wants_count)
+    return Page(limit, cursor, _prefers_exact_count(prefer))
+
+
+def _prefers_exact_count(prefer: str | None) -> bool:
+    """Whether a Prefer header (RFC 7240: comma- or semicolon-separated) asks count=exact."""
+    tokens = (t.strip().lower() for t in (prefer or "").replace(";", ",").split(","))
+    return "count=exact" in tokens
 
 
 @dataclass(frozen=True)
 class SortKey:
-    """One ORDER BY column: output field, SQL expression, direction, and its value type."""
+    """One ORDER BY column (never NULL): output field, SQL expression, direction, and the
+    type of its values (int, str or datetime.date), which a cursor's values must have."""
 
     field: str
     column: str
     descending: bool = False
-    is_date: bool = False
+    kind: type = int
+
+
+# Sortable fields of a list: name -> (SQL column, value type).
+Sortable = dict[str, tuple[str, type]]
 
 
 @dataclass
@@ -103,7 +113,7 @@ class Listing:
 
 
 def parse_sort(
-    text: str | None, sortable: dict[str, tuple[str, bool]], default: str, unique: Sequence[str]
+    text: str | None, sortable: Sortable, default: str, unique: Sequence[str]
 ) -> list[SortKey]:
     """`a,-b` into sort keys over allowed fields, ending with the unique key so that the
     order (and so keyset paging) is total."""
@@ -113,9 +123,10 @@ def parse_sort(
         if name not in sortable:
             allowed = ", ".join(sorted(sortable))
             raise BadRequest(f"cannot sort by {name!r}; sortable fields: {allowed}")
-        if name not in {k.field for k in keys}:
-            column, is_date = sortable[name]
-            keys.append(SortKey(name, column, part.strip().startswith("-"), is_date))
+        if name in {k.field for k in keys}:
+            raise BadRequest(f"sort names {name!r} twice")
+        column, kind = sortable[name]
+        keys.append(SortKey(name, column, part.strip().startswith("-"), kind))
     for name in unique:
         if name not in {k.field for k in keys}:
             keys.append(SortKey(name, sortable[name][0], False, sortable[name][1]))
@@ -155,21 +166,29 @@ def decode_cursor(token: str, keys: Sequence[SortKey], fingerprint: str) -> list
     """The key values of a token, checked against the request it must belong to."""
     try:
         payload = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        values = list(payload["k"])
-        matches = payload["f"] == fingerprint and len(values) == len(keys)
-        values = (
-            [
-                dt.date.fromisoformat(v) if k.is_date else v
-                for k, v in zip(keys, values, strict=True)
-            ]
-            if matches
-            else []
-        )
+        values, matches = list(payload["k"]), payload["f"] == fingerprint
     except (ValueError, TypeError, KeyError, orjson.JSONDecodeError) as exc:
         raise BadRequest("invalid cursor: use the Link header of the previous page") from exc
     if not matches:
         raise BadRequest("cursor belongs to another query: use it with the same parameters")
-    return values
+    if len(values) != len(keys):
+        raise BadRequest("invalid cursor: use the Link header of the previous page")
+    return [_key_value(key, value) for key, value in zip(keys, values, strict=True)]
+
+
+def _key_value(key: SortKey, value: Any) -> Any:
+    """A cursor's value for a sort key, checked to have the key's type (a token is client
+    input: a forged one must be a 422, never a database error)."""
+    if key.kind is dt.date and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    elif (key.kind is int and type(value) is int and -(2**63) <= value < 2**63) or (
+        key.kind is str and isinstance(value, str) and "\x00" not in value
+    ):
+        return value
+    raise BadRequest(f"invalid cursor: bad value for {key.field}")
 
 
 def add_keyset(conditions: Conditions, keys: Sequence[SortKey], values: Sequence[Any]) -> None:
@@ -190,14 +209,14 @@ async def respond(
     """Answer a list request: the whole result streamed, or one keyset page."""
     headers = dict(listing.headers)
     fingerprint = _fingerprint(request)
+    order = _order_sql(listing.sort)
+    if page.count:  # the whole result's count, whichever page this is
+        headers |= await _count_headers(db, listing.build(db.dialect, order))
     if page.cursor is not None:
         add_keyset(
             listing.conditions, listing.sort, decode_cursor(page.cursor, listing.sort, fingerprint)
         )
-    order = _order_sql(listing.sort)
     full = listing.build(db.dialect, order)
-    if page.count:
-        headers |= await _count_headers(db, full)
     transform = _compose(listing)
     output_fields = listing.selected or listing.output_fields
     if page.limit is None:
@@ -210,7 +229,8 @@ async def respond(
         positions = [listing.fields.index(k.field) for k in listing.sort]
         last = [_jsonable(rows[-1][i]) for i in positions]
         next_url = request.url.include_query_params(cursor=encode_cursor(last, fingerprint))
-        headers["Link"] = f'<{next_url}>; rel="next"'
+        # A relative reference (RFC 8288): never a host taken from the request's Host header.
+        headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
     batch = [transform(r) for r in rows] if transform else rows
     return StreamingResponse(
         _one_batch(output_fields, batch, fmt), media_type=MEDIA_TYPES[fmt], headers=headers

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from odm.api.deps import ListRequest, SortParam, UnitsParam
-from odm.api.listing import Listing, parse_sort
+from odm.api.listing import Listing, Sortable, parse_sort
 from odm.api.production import End, Start, check_dates, converted
 from odm.api.responses import list_responses
 from odm.db.base import Row
@@ -34,7 +35,9 @@ async def stream_daily_prices(
         conditions.add("pr.price_date >= :start", start=start)
     if end is not None:
         conditions.add("pr.price_date <= :end", end=end)
-    keys = parse_sort(sort, {"price_date": ("pr.price_date", True)}, "price_date", ["price_date"])
+    keys = parse_sort(
+        sort, {"price_date": ("pr.price_date", dt.date)}, "price_date", ["price_date"]
+    )
     listing = Listing("daily_prices", field_names(DailyPrice), conditions, keys)
     converted(listing, {"price": Quantity.LIQUID_PRICE}, units)
     return await ctx.respond(listing)
@@ -61,7 +64,7 @@ async def stream_monthly_prices(
         conditions.add("mp.month >= :start", start=start.replace(day=1))
     if end is not None:
         conditions.add("mp.month <= :end", end=end)
-    sortable = {"product": ("mp.product", False), "month": ("mp.month", True)}
+    sortable: Sortable = {"product": ("mp.product", str), "month": ("mp.month", dt.date)}
     keys = parse_sort(sort, sortable, "product,month", ["product", "month"])
     listing = Listing("monthly_prices", field_names(MonthlyPrice), conditions, keys)
     if units is UnitSystem.METRIC:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from odm.api.deps import (
+    PRINTABLE,
     FieldsParam,
     ListRequest,
     SortParam,
@@ -16,7 +17,7 @@ from odm.api.deps import (
     optional_id,
 )
 from odm.api.errors import BadRequest
-from odm.api.listing import Listing, parse_fields, parse_sort
+from odm.api.listing import Listing, Sortable, parse_fields, parse_sort
 from odm.api.lookups import require_known
 from odm.api.responses import list_responses
 from odm.models import DailyProduction, MonthlyProduction, field_names
@@ -31,16 +32,19 @@ Start = Annotated[dt.date | None, Query(description="First day (or month), YYYY-
 End = Annotated[dt.date | None, Query(description="Last day (or month), YYYY-MM-DD.")]
 
 DAILY_FIELDS = field_names(DailyProduction)
-DAILY_SORTABLE = {"well_id": ("p.well_id", False), "production_date": ("p.production_date", True)}
+DAILY_SORTABLE: Sortable = {
+    "well_id": ("p.well_id", int),
+    "production_date": ("p.production_date", dt.date),
+}
 DAILY_QUANTITIES = {f: Quantity.LIQUID for f in ("oil", "water", "water_injected", "oil_sold")}
 DAILY_QUANTITIES["gas"] = Quantity.GAS
 
 MONTHLY_FIELDS = field_names(MonthlyProduction)
-MONTHLY_SORTABLE = {
-    "entity_type": ("m.entity_type", False),
-    "entity_key": ("m.entity_key", False),
-    "month": ("m.month", True),
-    "division_id": ("m.division_id", False),
+MONTHLY_SORTABLE: Sortable = {
+    "entity_type": ("m.entity_type", str),
+    "entity_key": ("m.entity_key", str),
+    "month": ("m.month", dt.date),
+    "division_id": ("m.division_id", int),
 }
 MONTHLY_QUANTITIES = {
     f: Quantity.LIQUID for f in ("oil", "condensate", "ngl", "water", "water_injected")
@@ -108,7 +112,8 @@ async def stream_monthly_production(
         Query(description="Only this kind of reporting entity."),
     ] = None,
     entity_key: Annotated[
-        str | None, Query(max_length=100, description="Only this entity (the source's id).")
+        str | None,
+        Query(max_length=100, pattern=PRINTABLE, description="Only this entity (the source's id)."),
     ] = None,
     division_id: DivisionFilter = None,
     well_id: WellFilter = None,

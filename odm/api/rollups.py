@@ -90,9 +90,9 @@ def grouped_listing(
         "group_by": f"GROUP BY {', '.join(group)}" if group else "",
         "period": period or "",
     }
-    sort = [SortKey("period", "r.period")] if period else []
+    sort = [SortKey("period", "r.period", kind=str)] if period else []
     if level != "company":
-        sort.append(SortKey("entity_id", "r.entity_id"))
+        sort.append(SortKey("entity_id", "r.entity_id", kind=int))
     outer = Conditions(params=dict(inner.params))
     return Listing(name, fields, outer, sort, fills=fills)
 

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from odm.api.deps import DB, AppSettings, DivisionIdParam, Scope, WellIdParam
 from odm.api.lookups import require_known
-from odm.api.streams import StreamAborted, stream_query
+from odm.api.streams import ClosingStreamingResponse, StreamAborted, stream_query
 from odm.config import Settings
 from odm.db.base import Database, DatabaseError, DatabaseUnavailable, Row
 from odm.figures import exact_sums
@@ -69,7 +69,9 @@ async def stream_package(db: PackageJson, procedure: str, *params: int) -> Strea
     except BaseException:
         await pieces.aclose()
         raise
-    return StreamingResponse(_rest_of(first, pieces), media_type="application/json")
+    return ClosingStreamingResponse(
+        _rest_of(first, pieces), sources=[pieces], media_type="application/json"
+    )
 
 
 async def _rest_of(first: bytes, rest: AsyncGenerator[bytes]) -> AsyncIterator[bytes]:

@@ -7,9 +7,12 @@ or a query that fails still gets a proper status code (503, 500) instead of a cu
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from typing import Any
 
+import anyio
 from fastapi.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from odm.db.base import Batch, Database, DatabaseError, DatabaseUnavailable, Row
 from odm.queries.compose import Query
@@ -26,7 +29,36 @@ class StreamAborted(Exception):
     """
 
 
-async def open_batches(db: Database, query: Query, batch_rows: int) -> AsyncIterator[Batch]:
+class ClosingStreamingResponse(StreamingResponse):
+    """A StreamingResponse that always closes its body and its sources when it ends.
+
+    Starlette leaves a body generator that was paused at `yield` when the client left to the
+    garbage collector, with its database connection and read snapshot still open; closing
+    them here hands the connection back at once.
+    """
+
+    def __init__(
+        self,
+        content: AsyncIterator[bytes],
+        *,
+        sources: Sequence[AsyncGenerator[Any]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(content, **kwargs)
+        self.sources = sources
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            with anyio.CancelScope(shield=True):
+                for source in (self.body_iterator, *self.sources):
+                    aclose = getattr(source, "aclose", None)
+                    if aclose is not None:
+                        await aclose()
+
+
+async def open_batches(db: Database, query: Query, batch_rows: int) -> AsyncGenerator[Batch]:
     """Execute the query and fetch its first batch now; the rest when iterated."""
     batches = db.stream(query.sql, query.params, batch_rows)
     try:
@@ -37,7 +69,7 @@ async def open_batches(db: Database, query: Query, batch_rows: int) -> AsyncIter
     return _primed(first, batches)
 
 
-async def _primed(first: Batch | None, rest: AsyncGenerator[Batch]) -> AsyncIterator[Batch]:
+async def _primed(first: Batch | None, rest: AsyncGenerator[Batch]) -> AsyncGenerator[Batch]:
     try:
         if first is not None:
             yield first
@@ -67,12 +99,12 @@ async def stream_query(
     headers: dict[str, str] | None = None,
 ) -> StreamingResponse:
     """A chunked response streaming the query's rows in the given format."""
-    batches = await open_batches(db, query, batch_rows)
-    if transform is not None:
-        batches = map_rows(batches, transform)
+    primed = await open_batches(db, query, batch_rows)
+    batches = primed if transform is None else map_rows(primed, transform)
     chunks = WRITERS[fmt](query.fields, batches)
-    return StreamingResponse(
+    return ClosingStreamingResponse(
         _guarded(chunks, query.name),
+        sources=[primed],
         media_type=MEDIA_TYPES[fmt],
         headers=headers,
     )

@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from odm.api.deps import (
     DB,
     MAX_ID,
+    PRINTABLE,
     FieldsParam,
     ListRequest,
     Scope,
@@ -18,7 +19,7 @@ from odm.api.deps import (
     optional_id,
 )
 from odm.api.errors import NotFound
-from odm.api.listing import Listing, fetch_object, parse_fields, parse_sort
+from odm.api.listing import Listing, Sortable, fetch_object, parse_fields, parse_sort
 from odm.api.responses import list_responses, one_responses
 from odm.figures import rounded
 from odm.models import Well, field_names
@@ -27,10 +28,10 @@ from odm.units import Quantity, UnitSystem, converter
 
 router = APIRouter(prefix="/v1", tags=["wells"])
 FIELDS = field_names(Well)
-SORTABLE = {
-    "well_id": ("w.well_id", False),
-    "well_name": ("w.well_name", False),
-    "division_id": ("w.division_id", False),
+SORTABLE: Sortable = {
+    "well_id": ("w.well_id", int),
+    "well_name": ("w.well_name", str),
+    "division_id": ("w.division_id", int),
 }
 QUANTITIES = {
     "cumulative_oil": Quantity.LIQUID,
@@ -67,7 +68,12 @@ async def list_wells(
     ] = None,
     q: Annotated[
         str | None,
-        Query(min_length=1, max_length=100, description="Case-insensitive name search."),
+        Query(
+            min_length=1,
+            max_length=100,
+            pattern=PRINTABLE,
+            description="Case-insensitive name search.",
+        ),
     ] = None,
     fields: FieldsParam = None,
     sort: SortParam = None,

@@ -81,17 +81,13 @@ def oracle_sql(sql: str) -> str:
 
 
 def oracle_params(params: Params) -> dict[str, Any]:
-    """Parameters renamed like `oracle_sql` does, ISO date strings bound as dates.
-
-    The SQLite backend binds dates as ISO text; Oracle would convert such text with the
-    session's NLS_DATE_FORMAT (DD-MON-RR by default), so they travel as DATE values instead.
-    """
-    return {
-        f"{k}_" if k.lower() in RESERVED_BIND_NAMES else k: _as_date(v) for k, v in params.items()
-    }
+    """Parameters renamed like `oracle_sql` does. Dates arrive as `datetime.date` and bind as
+    DATE; text is never guessed to be a date (an id like "2021-01-01" stays text)."""
+    return {f"{k}_" if k.lower() in RESERVED_BIND_NAMES else k: v for k, v in params.items()}
 
 
 def _as_date(value: Any) -> Any:
+    """A date column's ISO text (as the demo and importers write it) as a date."""
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return dt.date.fromisoformat(value)
     return value

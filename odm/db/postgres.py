@@ -47,7 +47,17 @@ class PostgresDatabase(Database):
         self, url: str, pool_size: int, pool_timeout: float, statement_timeout: float
     ) -> None:
         self.url = url
-        options = f"-c statement_timeout={int(statement_timeout * 1000)}"
+        self.pool_timeout = pool_timeout
+        # Streams may hold at most all but two connections, so that lookups and pages
+        # still find one while long exports run.
+        self.stream_slots = asyncio.Semaphore(max(1, pool_size - 2))
+        milliseconds = int(statement_timeout * 1000)
+        # A session left idle inside a transaction (a stream whose process stopped sending)
+        # is ended by the server too.
+        options = (
+            f"-c statement_timeout={milliseconds} "
+            f"-c idle_in_transaction_session_timeout={milliseconds}"
+        )
         self.pool = AsyncConnectionPool(
             url,
             min_size=1,
@@ -88,13 +98,25 @@ class PostgresDatabase(Database):
         # A named (server-side) cursor: rows leave the server batch by batch, and the
         # planner favours plans that return the first rows fast. Binary results: numbers
         # and dates load from fixed-size values instead of being parsed from text.
-        async with _ShieldedExit() as stack:
+        async with self._stream_slot(), _ShieldedExit() as stack:
             conn = await stack.enter_async_context(self.connection())
             await stack.enter_async_context(conn.transaction())
             cursor = await stack.enter_async_context(conn.cursor(name="odm_stream", binary=True))
             await cursor.execute(to_pyformat(sql), params)
             async for batch in _read_ahead(cursor, batch_rows):
                 yield batch
+
+    @asynccontextmanager
+    async def _stream_slot(self) -> AsyncIterator[None]:
+        """One of the connections streams may use, or DatabaseUnavailable (503) in time."""
+        try:
+            await asyncio.wait_for(self.stream_slots.acquire(), self.pool_timeout)
+        except TimeoutError as exc:
+            raise DatabaseUnavailable("every streaming connection is busy; retry later") from exc
+        try:
+            yield
+        finally:
+            self.stream_slots.release()
 
     async def schema_version(self) -> int:
         if not await self.fetch_all(load_sql("schema_version_exists", self.dialect), {}):

@@ -59,6 +59,8 @@ class SQLiteDatabase(Database):
         except sqlite3.OperationalError as exc:
             raise DatabaseUnavailable(f"cannot open {self.path}: {exc}") from exc
         conn.execute("PRAGMA foreign_keys = ON")
+        # SQLite's own LOWER() folds ASCII only; searches must fold "Å" as PostgreSQL does.
+        conn.create_function("lower", 1, _lower, deterministic=True)
         return conn
 
     async def open(self) -> None:
@@ -81,12 +83,16 @@ class SQLiteDatabase(Database):
 
     async def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
         conn = await anyio.to_thread.run_sync(self.connect)
+        cursor = conn.cursor()
         try:
             # The statement's implicit read transaction keeps one snapshot for the whole stream.
-            cursor = await anyio.to_thread.run_sync(_execute, conn, sql, _adapt(params))
+            await anyio.to_thread.run_sync(_execute, cursor, sql, _adapt(params))
             while batch := await anyio.to_thread.run_sync(_fetchmany, cursor, batch_rows):
                 yield batch
         finally:
+            # The cursor first: a connection closed under an unfinished statement stays open
+            # (file handles, read snapshot) until that statement is freed.
+            cursor.close()
             conn.close()
 
     async def schema_version(self) -> int:
@@ -145,9 +151,13 @@ class SQLiteDatabase(Database):
             return conn.execute(sql, params).rowcount
 
 
-def _execute(conn: sqlite3.Connection, sql: str, params: Mapping[str, Any]) -> sqlite3.Cursor:
+def _lower(text: str | None) -> str | None:
+    return text.lower() if isinstance(text, str) else text
+
+
+def _execute(cursor: sqlite3.Cursor, sql: str, params: Mapping[str, Any]) -> None:
     with _errors():
-        return conn.execute(sql, params)
+        cursor.execute(sql, params)
 
 
 def _fetchmany(cursor: sqlite3.Cursor, size: int) -> list[Row]:
