@@ -28,9 +28,10 @@ def per_producing_day(volume: float, hours_on: float) -> float | None:
     return ratio(volume * 24.0, hours_on)
 
 
-def uptime(hours_on: float, record_days: int) -> float | None:
-    """Hours on as a fraction of the hours in the recorded days."""
-    return ratio(hours_on, record_days * 24.0)
+def uptime(hours_on: float, measured_days: int) -> float | None:
+    """Hours on as a fraction of the hours of the days whose hours were recorded (a day
+    whose hours meter failed is unknown, not downtime)."""
+    return ratio(hours_on, measured_days * 24.0)
 
 
 def gor(gas_mcf: float, oil_bbl: float) -> float | None:

@@ -170,6 +170,7 @@ class Rollup(BaseModel):
     entity_name: str | None = Field(description="Well or division name.")
     well_count: int = Field(description="Wells with daily rows in the period.")
     record_days: int = Field(description="Well-days with a daily row.")
+    measured_days: int = Field(description="Well-days whose hours on were recorded (not null).")
     producing_days: int = Field(description="Well-days with hours on > 0.")
     hours_on: float = Field(description="Hours on, h.")
     oil: float = Field(description=f"Oil, {LIQUID}.")
@@ -184,7 +185,9 @@ class Rollup(BaseModel):
     gas_rate_cd: float | None = Field(description=f"Gas per calendar day, {GAS}/d.")
     gas_rate_pd: float | None = Field(description=f"Gas per producing day, {GAS}/d.")
     water_rate_cd: float | None = Field(description=f"Water per calendar day, {LIQUID}/d.")
-    uptime: float | None = Field(description="Hours on / (record days × 24), a fraction.")
+    uptime: float | None = Field(
+        description="Hours on / (measured days × 24), a fraction (above 1 only on 25-hour days)."
+    )
     gor: float | None = Field(
         description="Gas-oil ratio: scf/bbl (units=field) or Sm³/Sm³ (units=metric)."
     )

@@ -67,8 +67,9 @@ def converter(
         return None
 
     def convert(row: Row) -> Row:
+        # Six decimals: far below any meter's precision, and the same digits everywhere.
         return tuple(
-            value * factor if factor is not None and value is not None else value
+            round(value * factor, 6) if factor is not None and value is not None else value
             for value, factor in zip(row, factors, strict=True)
         )
 

@@ -144,3 +144,22 @@ def test_name_search_folds_non_ascii_case_on_every_backend(
     for q in ("åsgard", "ÅSGARD", "ø-1"):
         found = fresh_client.get("/v1/wells", params={"q": q, "fields": "well_id"}).json()
         assert found == [{"well_id": SEED_WELL_ID}], q
+
+
+def test_a_day_without_recorded_hours_is_not_downtime(
+    fresh_client: TestClient, fresh_database: tuple[str, DemoData]
+) -> None:
+    url, _ = fresh_database
+    run_sql(
+        url,
+        "INSERT INTO odm_daily_production (well_id, production_date, hours_on, oil) "
+        "VALUES (:w, :d1, NULL, 10), (:w, :d2, 12, 20)",
+        {"w": SEED_WELL_ID, "d1": dt.date(2041, 3, 1), "d2": dt.date(2041, 3, 2)},
+    )
+    (month,) = fresh_client.get(
+        "/v1/production/rollup",
+        params={"well_id": SEED_WELL_ID, "start": "2041-03-01", "end": "2041-03-31"},
+    ).json()
+    assert (month["record_days"], month["measured_days"], month["hours_on"]) == (2, 1, 12.0)
+    assert month["uptime"] == 0.5
+    assert month["oil"] == 30.0 and month["calendar_days"] == 31

@@ -77,4 +77,4 @@ def _price_to_metric(row: Row) -> Row:
     """USD/bbl to USD/m³ for liquids, USD/Mcf to USD/Sm³ for gas."""
     product, month, price, source = row
     per_unit = SM3_PER_MCF if product == "gas" else M3_PER_BBL
-    return (product, month, price / per_unit, source)
+    return (product, month, round(price / per_unit, 6), source)

@@ -40,6 +40,7 @@ ROLLUP_SQL_FIELDS = (
     "entity_name",
     "well_count",
     "record_days",
+    "measured_days",
     "producing_days",
     "hours_on",
     "oil",
@@ -103,7 +104,7 @@ def rollup_figures(
     """Add calendar days, rates, uptime, GOR, water cut and BOE to a summed row."""
 
     def add(row: Row) -> Row:
-        period, *_, record_days, _producing, hours, oil, gas, water, _injected = row
+        period, *_, measured_days, _producing, hours, oil, gas, water, _injected = row
         days = figures.calendar_days(period, start, end)
         boe = figures.boe(oil, gas, gas_per_boe)
         return (
@@ -114,7 +115,7 @@ def rollup_figures(
             figures.per_calendar_day(gas, days),
             figures.per_producing_day(gas, hours),
             figures.per_calendar_day(water, days),
-            figures.uptime(hours, record_days),
+            figures.uptime(hours, measured_days),
             figures.gor(gas, oil),
             figures.water_cut(water, oil),
             figures.ratio(water, oil),

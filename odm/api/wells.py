@@ -49,11 +49,11 @@ def _listing(
     conditions.add_scope(scope, "w.division_id")
     keys = parse_sort(sort, SORTABLE, "well_id", ["well_id"])
     listing = Listing("wells", FIELDS, conditions, keys, parse_fields(fields, FIELDS))
-    # Totals are sums kept by triggers: rounded, every backend answers the same digits.
-    listing.transforms.append(rounded)
     convert = converter(FIELDS, QUANTITIES, units)
     if convert is not None:
         listing.transforms.append(convert)
+    # Totals are sums kept by triggers: rounded, every backend answers the same digits.
+    listing.transforms.append(rounded)
     listing.headers["X-Units"] = units.value
     return listing
 

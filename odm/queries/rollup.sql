@@ -7,6 +7,7 @@ FROM (
            {entity_name} AS entity_name,
            COUNT(DISTINCT p.well_id) AS well_count,
            COUNT(*) AS record_days,
+           COUNT(p.hours_on) AS measured_days,
            SUM(CASE WHEN p.hours_on > 0 THEN 1 ELSE 0 END) AS producing_days,
            COALESCE(SUM(p.hours_on), 0.0) AS hours_on,
            COALESCE(SUM(p.oil), 0.0) AS oil,
