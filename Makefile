@@ -5,6 +5,6 @@ run:
 test:
 	./scripts/test
 bench:
-	./bench/run
+	./bench/run $(ARGS)
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
