@@ -49,23 +49,41 @@ def _export_ratios(results: Results, backend: str, size: str) -> list[Target]:
         other = results.export(backend, size, system, fmt)
         if odm is None or other is None:
             targets.append(
-                Target(f"1M JSON {name}", backend, "not measured", f"≥ {factor:g}×", None)
+                Target(
+                    f"{size.upper()} JSON {name}", backend, "not measured", f"≥ {factor:g}×", None
+                )
             )
             continue
         ratio = other.wall_s / odm.wall_s
         targets.append(
-            Target(f"1M JSON {name}", backend, f"{ratio:.1f}×", f"≥ {factor:g}×", ratio >= factor)
+            Target(
+                f"{size.upper()} JSON {name}",
+                backend,
+                f"{ratio:.1f}×",
+                f"≥ {factor:g}×",
+                ratio >= factor,
+            )
         )
     dump = results.export(backend, size, DUMP, "json")
     if odm is None or dump is None:
         targets.append(
-            Target("1M JSON within 1.5× of the dump", backend, "not measured", "≤ 1.5×", None)
+            Target(
+                f"{size.upper()} JSON within 1.5× of the dump",
+                backend,
+                "not measured",
+                "≤ 1.5×",
+                None,
+            )
         )
     else:
         ratio = odm.wall_s / dump.wall_s
         targets.append(
             Target(
-                "1M JSON within 1.5× of the dump", backend, f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5
+                f"{size.upper()} JSON within 1.5× of the dump",
+                backend,
+                f"{ratio:.2f}×",
+                "≤ 1.5×",
+                ratio <= 1.5,
             )
         )
     return targets
@@ -78,10 +96,16 @@ def _peak_rss(results: Results, backend: str, size: str) -> Target:
         if (r.backend, r.size, r.system) == (backend, size, ODM) and r.peak_rss_mb is not None
     ]
     if not peaks:
-        return Target("server peak RSS at 10M rows", backend, "not measured", "< 100 MB", None)
+        return Target(
+            f"server peak RSS at {size.upper()} rows", backend, "not measured", "< 100 MB", None
+        )
     worst = max(peaks)
     return Target(
-        "server peak RSS at 10M rows", backend, f"{worst:.0f} MB", "< 100 MB", worst < 100
+        f"server peak RSS at {size.upper()} rows",
+        backend,
+        f"{worst:.0f} MB",
+        "< 100 MB",
+        worst < 100,
     )
 
 
@@ -103,10 +127,12 @@ def _division_summary(results: Results, backend: str, size: str) -> Target:
     for r in results.latencies:
         if (r.backend, r.size, r.endpoint) == (backend, size, "/division-summary"):
             return Target(
-                "/division-summary p99 at 10M rows",
+                f"/division-summary p99 at {size.upper()} rows",
                 backend,
                 f"{r.p99_ms:.1f} ms",
                 "< 20 ms",
                 r.p99_ms < 20,
             )
-    return Target("/division-summary p99 at 10M rows", backend, "not measured", "< 20 ms", None)
+    return Target(
+        f"/division-summary p99 at {size.upper()} rows", backend, "not measured", "< 20 ms", None
+    )
