@@ -146,6 +146,8 @@ class PostgresDatabase(Database):
         self, tables: Sequence[TableRows], progress: Progress, replace: bool = False
     ) -> None:
         async with self.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            # A bulk load is one long COPY: the per-round-trip timeout does not apply to it.
+            await cursor.execute(b"SET LOCAL statement_timeout = 0")
             if replace:
                 names = ", ".join(table.table for table in tables)
                 await cursor.execute(f"TRUNCATE {names} CASCADE".encode())
