@@ -24,6 +24,8 @@ from odm.db.base import (
 from odm.queries import load_sql
 
 PROGRESS_EVERY = 10_000
+# Tables whose rows the per-well totals sum (see bulk_suspended_triggers.sql).
+SUMMED_TABLES = {"odm_daily_production", "odm_well_budget"}
 
 
 def sqlite_path(url: str) -> Path:
@@ -90,10 +92,9 @@ class SQLiteDatabase(Database):
             while batch := await anyio.to_thread.run_sync(_fetchmany, cursor, batch_rows):
                 yield batch
         finally:
-            # The cursor first: a connection closed under an unfinished statement stays open
-            # (file handles, read snapshot) until that statement is freed.
-            cursor.close()
-            conn.close()
+            # In a thread: closing the last connection of a WAL database checkpoints it.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(_close, cursor, conn)
 
     async def schema_version(self) -> int:
         rows = await self.fetch_all(load_sql("schema_version_exists", self.dialect), {})
@@ -127,9 +128,15 @@ class SQLiteDatabase(Database):
 
     def _write_tables(self, tables: Sequence[TableRows], progress: Progress, replace: bool) -> None:
         with closing(self.connect()) as conn, _transaction(conn):
-            # Row triggers would double the load time; the totals they keep are recomputed
-            # from the rows instead, and the triggers restored, inside this same transaction.
-            triggers = conn.execute(load_sql("bulk_suspended_triggers", self.dialect)).fetchall()
+            # Row triggers would double the load time of summed rows; the totals they keep
+            # are recomputed from the rows instead, and the triggers restored, inside this
+            # same transaction. Writes of other tables (monthly data, prices) keep them.
+            summed = any(table.table in SUMMED_TABLES for table in tables)
+            triggers = (
+                conn.execute(load_sql("bulk_suspended_triggers", self.dialect)).fetchall()
+                if summed
+                else []
+            )
             for name, _sql in triggers:
                 conn.execute(f'DROP TRIGGER "{name}"')
             if replace:
@@ -138,8 +145,9 @@ class SQLiteDatabase(Database):
             for table in tables:
                 rows = _counting(table.rows, progress) if table.counted else table.rows
                 conn.executemany(_insert_sql(table), rows)
-            for statement in _statements(load_sql("recompute_well_totals", self.dialect)):
-                conn.execute(statement)
+            if summed:
+                for statement in _statements(load_sql("recompute_well_totals", self.dialect)):
+                    conn.execute(statement)
             for _name, sql in triggers:
                 conn.execute(sql)
 
@@ -149,6 +157,13 @@ class SQLiteDatabase(Database):
     def _execute_write(self, sql: str, params: Mapping[str, Any]) -> int:
         with closing(self.connect()) as conn, _transaction(conn):
             return conn.execute(sql, params).rowcount
+
+
+def _close(cursor: sqlite3.Cursor, conn: sqlite3.Connection) -> None:
+    """The cursor first: a connection closed under an unfinished statement stays open (its
+    files and read snapshot) until that statement is freed."""
+    cursor.close()
+    conn.close()
 
 
 def _lower(text: str | None) -> str | None:
