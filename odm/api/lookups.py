@@ -14,17 +14,17 @@ async def require_known(
 ) -> None:
     """Raise NotFound unless the division and the well named exist, are visible to the
     caller, and (when both are named) the well is in that division."""
-    visible = scope.divisions is None
-    if division_id is not None:
-        found = await db.fetch_all(
-            load_sql("division_exists", db.dialect), {"division_id": division_id}
-        )
-        if not found or not (visible or division_id in (scope.divisions or ())):
-            raise NotFound(f"division {division_id} not found")
+    if division_id is None and well_id is None:
+        return
+    params = {"division_id": division_id, "well_id": well_id}
+    ((division_found, well_division),) = await db.fetch_all(
+        load_sql("named_ids", db.dialect), params
+    )
+    if division_id is not None and not (division_found and scope.allows(division_id)):
+        raise NotFound(f"division {division_id} not found")
     if well_id is None:
         return
-    wells = await db.fetch_all(load_sql("well_division", db.dialect), {"well_id": well_id})
-    if not wells or not (visible or wells[0][1] in (scope.divisions or ())):
+    if well_division is None or not scope.allows(well_division):
         raise NotFound(f"well {well_id} not found")
-    if division_id is not None and wells[0][1] != division_id:
+    if division_id is not None and well_division != division_id:
         raise NotFound(f"well {well_id} is not in division {division_id}")

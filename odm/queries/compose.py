@@ -19,6 +19,10 @@ class DivisionScope:
 
     divisions: frozenset[int] | None = None
 
+    def allows(self, division_id: int) -> bool:
+        """Whether the caller may see this division."""
+        return self.divisions is None or division_id in self.divisions
+
     def condition(self, column: str) -> tuple[str, dict[str, int]]:
         """A SQL condition limiting `column` (a division id) to the scope, and its params."""
         if self.divisions is None:
