@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from odm import __version__
-from odm.api import budget, divisions, prices, production, rollups, seed, wells
+from odm.api import budget, divisions, health, prices, production, rollups, seed, wells
 from odm.api.errors import install_error_handlers
 from odm.api.middleware import SendTimeout
 from odm.config import Settings
@@ -75,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
         rollups.router,
         budget.router,
         prices.router,
+        health.router,
     ):
         app.include_router(router)
     return app

@@ -230,3 +230,12 @@ class BudgetVsActual(BaseModel):
     outlook_variance: float = Field(description=f"outlook − budget, {USD}.")
     outlook_variance_pct: float | None = Field(description="outlook_variance, percent of budget.")
     outlook_favourable: bool = Field(description="Full-year outlook at or below budget.")
+
+
+class Health(BaseModel):
+    """The service and its database are ready."""
+
+    status: str = Field(description="Always `ok` (otherwise the answer is a 503).")
+    version: str = Field(description="ODM's version.")
+    database: str = Field(description="Backend: sqlite, postgresql or oracle.")
+    schema_version: int = Field(description="Schema version of the database.")

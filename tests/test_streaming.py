@@ -115,6 +115,8 @@ def test_database_failure_mid_stream_is_not_a_complete_response(
 def test_unreachable_database_is_503_with_retry_after() -> None:
     with running_server("postgresql://postgres@127.0.0.1:1/odm", ODM_POOL_TIMEOUT="1") as srv:
         response = httpx.get(srv.url + "/division-list", timeout=30)
+        health = httpx.get(srv.url + "/health", timeout=30)
+    assert health.status_code == 503 and "retry-after" in health.headers
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
     assert response.json() == {"detail": "the database is unavailable; retry later"}
