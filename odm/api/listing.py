@@ -213,27 +213,42 @@ async def respond(
     if page.count:  # the whole result's count, whichever page this is
         headers |= await _count_headers(db, listing.build(db.dialect, order))
     if page.cursor is not None:
-        add_keyset(
-            listing.conditions, listing.sort, decode_cursor(page.cursor, listing.sort, fingerprint)
-        )
-    full = listing.build(db.dialect, order)
-    transform = _compose(listing)
-    output_fields = listing.selected or listing.output_fields
+        values = decode_cursor(page.cursor, listing.sort, fingerprint)
+        add_keyset(listing.conditions, listing.sort, values)
     if page.limit is None:
-        query = SqlQuery(full.name, full.sql, full.params, output_fields)
-        return await stream_query(db, query, fmt, batch_rows, transform, headers)
-    limited = listing.build(db.dialect, order, limit=page.limit + 1)
-    rows = await db.fetch_all(limited.sql, limited.params)
-    if len(rows) > page.limit:
-        rows = rows[: page.limit]
+        full = listing.build(db.dialect, order)
+        query = SqlQuery(
+            full.name, full.sql, full.params, listing.selected or listing.output_fields
+        )
+        return await stream_query(db, query, fmt, batch_rows, _compose(listing), headers)
+    return await _one_page(request, db, listing, (page.limit, fingerprint), fmt, headers)
+
+
+async def _one_page(
+    request: Request,
+    db: Database,
+    listing: Listing,
+    page: tuple[int, str],
+    fmt: Format,
+    headers: dict[str, str],
+) -> StreamingResponse:
+    """One page of at most `limit` rows; a `Link` to the next one (a cursor bound to this
+    request's fingerprint) when more rows follow."""
+    limit, fingerprint = page
+    query = listing.build(db.dialect, _order_sql(listing.sort), limit=limit + 1)
+    rows = await db.fetch_all(query.sql, query.params)
+    if len(rows) > limit:
+        rows = rows[:limit]
         positions = [listing.fields.index(k.field) for k in listing.sort]
         last = [_jsonable(rows[-1][i]) for i in positions]
         next_url = request.url.include_query_params(cursor=encode_cursor(last, fingerprint))
         # A relative reference (RFC 8288): never a host taken from the request's Host header.
         headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
+    transform = _compose(listing)
     batch = [transform(r) for r in rows] if transform else rows
+    fields = listing.selected or listing.output_fields
     return StreamingResponse(
-        _one_batch(output_fields, batch, fmt), media_type=MEDIA_TYPES[fmt], headers=headers
+        _one_batch(fields, batch, fmt), media_type=MEDIA_TYPES[fmt], headers=headers
     )
 
 
