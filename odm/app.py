@@ -9,7 +9,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from odm import __version__
-from odm.api import budget, divisions, health, prices, production, rollups, seed, wells
+from odm.api import (
+    budget,
+    divisions,
+    health,
+    monthly_rollups,
+    prices,
+    production,
+    rollups,
+    seed,
+    wells,
+)
 from odm.api.errors import install_error_handlers
 from odm.api.middleware import SendTimeout
 from odm.config import Settings
@@ -72,6 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
         divisions.router,
         wells.router,
         production.router,
+        monthly_rollups.router,
         rollups.router,
         budget.router,
         prices.router,

@@ -239,3 +239,27 @@ class Health(BaseModel):
     version: str = Field(description="ODM's version.")
     database: str = Field(description="Backend: sqlite, postgresql or oracle.")
     schema_version: int = Field(description="Schema version of the database.")
+
+
+class MonthlyRollup(BaseModel):
+    """As-reported monthly production summed over a month or year, for one entity type."""
+
+    period: str = Field(description="YYYY-MM (grain=month) or YYYY (grain=year).")
+    entity_type: str = Field(description="well, completion, lease or field.")
+    entity_key: str | None = Field(description="The entity (level=entity), else null.")
+    entity_name: str | None = Field(description="Entity or division name.")
+    division_id: int | None = Field(description="Division id; null at company level.")
+    entity_count: int = Field(description="Entities reporting in the period.")
+    reported_months: int = Field(description="Entity-months reported in the period.")
+    days_on: float = Field(description="Producing days reported, summed over entities (days).")
+    oil: float = Field(description=f"Oil, {LIQUID}.")
+    condensate: float = Field(description=f"Condensate, {LIQUID}.")
+    ngl: float = Field(description=f"Natural gas liquids, {LIQUID}.")
+    gas: float = Field(description=f"All gas, {GAS}.")
+    associated_gas: float = Field(description=f"Oil-well (associated) gas, {GAS}.")
+    water: float = Field(description=f"Water produced, {LIQUID}.")
+    water_injected: float = Field(description=f"Water injected, {LIQUID}.")
+    boe: float = Field(
+        description="Oil + condensate + NGL + gas / boe_factor, boe (barrels of oil "
+        "equivalent, computed in field units whatever `units`)."
+    )

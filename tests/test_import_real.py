@@ -315,3 +315,68 @@ def test_api_eia_prices(api: TestClient) -> None:
     assert len(prices) == 582
     assert (min(p["price"] for p in prices), max(p["price"] for p in prices)) == (6.70, 128.08)
     assert prices[0]["month"] == "1974-01-01" and prices[-1]["month"] == "2022-06-01"
+
+
+def test_monthly_rollup_years_add_up_to_the_lease_footer(api: TestClient) -> None:
+    footer = footer_totals(LEASE)
+    leases_by_year: dict[str, set[str]] = {}
+    with LEASE.open(newline="", encoding="utf-8-sig") as file:
+        for row in csv.DictReader(file):
+            if row["Production Year"]:  # the footer line has none
+                year = row["Production Year"].strip()
+                leases_by_year.setdefault(year, set()).add(row["Lease Number"].strip())
+    years = api.get(
+        "/v1/production/monthly/rollup", params={"level": "company", "entity_type": "lease"}
+    ).json()
+    assert [y["period"] for y in years] == ["2000", "2001", "2002"]
+    assert sum(y["oil"] for y in years) == footer["Lease Oil Production (BBL)"]
+    assert sum(y["water"] for y in years) == footer["Lease Water Production (BBL)"]
+    for year in years:
+        assert year["boe"] == pytest.approx(
+            year["oil"] + year["condensate"] + year["ngl"] + year["gas"] / 6, rel=1e-12
+        )
+        assert year["entity_count"] == len(leases_by_year[year["period"]])
+        assert year["division_id"] is None
+
+
+def test_monthly_rollup_never_mixes_entity_types_and_pages_like_it_streams(
+    api: TestClient,
+) -> None:
+    rows = api.get("/v1/production/monthly/rollup", params={"level": "division"}).json()
+    assert {(r["entity_type"], r["division_id"]) for r in rows} == {
+        ("lease", 9001),
+        ("completion", 9001),
+        ("field", 9002),
+    }
+    whole = api.get(
+        "/v1/production/monthly/rollup", params={"level": "entity", "entity_type": "field"}
+    ).json()
+    pages, url = [], "/v1/production/monthly/rollup?level=entity&entity_type=field&limit=500"
+    while url:
+        response = api.get(url)
+        pages += response.json()
+        link = response.headers.get("link")
+        url = link[1 : link.index(">")] if link else ""
+    assert pages == whole and len(whole) > 1000
+    metric = api.get(
+        "/v1/production/monthly/rollup",
+        params={
+            "level": "company",
+            "entity_type": "field",
+            "units": "metric",
+            "grain": "year",
+            "start": "2020-01-01",
+            "end": "2020-12-31",
+        },
+    ).json()
+    field = api.get(
+        "/v1/production/monthly/rollup",
+        params={
+            "level": "company",
+            "entity_type": "field",
+            "grain": "year",
+            "start": "2020-01-01",
+            "end": "2020-12-31",
+        },
+    ).json()
+    assert metric[0]["oil"] == pytest.approx(field[0]["oil"] * 0.158987, rel=1e-6)
