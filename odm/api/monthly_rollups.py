@@ -13,7 +13,14 @@ from odm import figures
 from odm.api.deps import PRINTABLE, FieldsParam, ListRequest, UnitsParam
 from odm.api.listing import Listing, SortKey
 from odm.api.lookups import require_known
-from odm.api.production import MONTHLY_QUANTITIES, DivisionFilter, End, Start, check_dates
+from odm.api.production import (
+    MONTHLY_QUANTITIES,
+    DivisionFilter,
+    End,
+    Start,
+    check_dates,
+    monthly_conditions,
+)
 from odm.api.responses import list_responses
 from odm.api.rollups import BoeFactor, finish
 from odm.db.base import Row
@@ -104,19 +111,8 @@ async def stream_monthly_rollup(
     NGL + gas / boe_factor."""
     check_dates(start, end)
     await require_known(ctx.db, ctx.scope, division_id, None)
-    inner = Conditions()
-    inner.add_scope(ctx.scope, "m.division_id")
-    for column, value in (
-        ("entity_type", entity_type),
-        ("entity_key", entity_key),
-        ("division_id", division_id),
-    ):
-        if value is not None:
-            inner.add(f"m.{column} = :{column}", **{column: value})
-    if start is not None:
-        inner.add("m.month >= :start", start=start.replace(day=1))
-    if end is not None:
-        inner.add("m.month <= :end", end=end)
+    equal = {"entity_type": entity_type, "entity_key": entity_key, "division_id": division_id}
+    inner = monthly_conditions(ctx.scope, equal, start, end)
     listing = _listing(level, inner, period_expression(ctx.db.dialect, grain, "m.month"))
     listing.output = field_names(MonthlyRollup)
     listing.transforms += [exact_sums, _with_boe(boe_factor)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -21,7 +22,7 @@ from odm.api.listing import Listing, Sortable, parse_fields, parse_sort
 from odm.api.lookups import require_known
 from odm.api.responses import list_responses
 from odm.models import DailyProduction, MonthlyProduction, field_names
-from odm.queries.compose import Conditions
+from odm.queries.compose import Conditions, DivisionScope
 from odm.units import Quantity, UnitSystem, converter
 
 router = APIRouter(prefix="/v1", tags=["production"])
@@ -55,6 +56,26 @@ def check_dates(start: dt.date | None, end: dt.date | None) -> None:
     """A range whose start is after its end is a client error, not an empty answer."""
     if start and end and start > end:
         raise BadRequest(f"start {start} is after end {end}")
+
+
+def monthly_conditions(
+    scope: DivisionScope,
+    equal: Mapping[str, object],
+    start: dt.date | None,
+    end: dt.date | None,
+) -> Conditions:
+    """Which monthly rows a request covers: the caller's divisions, each column given equal
+    to its value (None: any), and the months from start's month to end."""
+    conditions = Conditions()
+    conditions.add_scope(scope, "m.division_id")
+    for column, value in equal.items():
+        if value is not None:
+            conditions.add(f"m.{column} = :{column}", **{column: value})
+    if start is not None:
+        conditions.add("m.month >= :start", start=start.replace(day=1))
+    if end is not None:
+        conditions.add("m.month <= :end", end=end)
+    return conditions
 
 
 def converted(listing: Listing, quantities: dict[str, Quantity], units: UnitSystem) -> Listing:
@@ -126,20 +147,13 @@ async def stream_monthly_production(
     """Monthly production as regulators publish it, per well, completion, lease or field."""
     check_dates(start, end)
     await require_known(ctx.db, ctx.scope, division_id, well_id)
-    conditions = Conditions()
-    conditions.add_scope(ctx.scope, "m.division_id")
-    for column, value in (
-        ("entity_type", entity_type),
-        ("entity_key", entity_key),
-        ("division_id", division_id),
-        ("well_id", well_id),
-    ):
-        if value is not None:
-            conditions.add(f"m.{column} = :{column}", **{column: value})
-    if start is not None:
-        conditions.add("m.month >= :start", start=start.replace(day=1))
-    if end is not None:
-        conditions.add("m.month <= :end", end=end)
+    equal = {
+        "entity_type": entity_type,
+        "entity_key": entity_key,
+        "division_id": division_id,
+        "well_id": well_id,
+    }
+    conditions = monthly_conditions(ctx.scope, equal, start, end)
     keys = parse_sort(
         sort,
         MONTHLY_SORTABLE,
