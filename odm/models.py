@@ -7,6 +7,7 @@ rather than validate them one by one (that validation is what made the seed slow
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +20,17 @@ def field_names(model: type[BaseModel]) -> tuple[str, ...]:
 
 
 USD = "USD"
+
+
+def _none_required(schema: dict[str, Any]) -> None:
+    schema.pop("required", None)
+
+
+class Selectable(BaseModel):
+    """Rows of a list with a `fields` parameter: every field is present unless `fields`
+    chooses some, so the schema requires none."""
+
+    model_config = ConfigDict(json_schema_extra=_none_required)
 
 
 class DivisionListItem(BaseModel):
@@ -75,7 +87,7 @@ LIQUID = "bbl (units=field) or m³ (units=metric)"
 GAS = "Mcf, thousand scf at 60 °F (units=field) or Sm³ at 15 °C (units=metric)"
 
 
-class DailyProduction(BaseModel):
+class DailyProduction(Selectable):
     """One well's volumes for one production day. Zero is a shut-in; null is not measured."""
 
     well_id: int = Field(description="Well id (64-bit).", examples=[1851797476])
@@ -89,7 +101,7 @@ class DailyProduction(BaseModel):
     sales_value: float | None = Field(description=f"Value of the oil sold, {USD}.")
 
 
-class Division(BaseModel):
+class Division(Selectable):
     """A division (business unit) and its well counts."""
 
     division_id: int = Field(description="Division id.", examples=[63])
@@ -100,7 +112,7 @@ class Division(BaseModel):
     injectors: int = Field(description="Wells of type injector.")
 
 
-class Well(BaseModel):
+class Well(Selectable):
     """A well with its division and life-to-date totals."""
 
     well_id: int = Field(description="Well id (64-bit).", examples=[1851797476])
@@ -120,7 +132,7 @@ class Well(BaseModel):
     cumulative_water_injected: float = Field(description=f"Life-to-date water injected, {LIQUID}.")
 
 
-class MonthlyProduction(BaseModel):
+class MonthlyProduction(Selectable):
     """One entity's production for one month, as reported (never spread into days)."""
 
     entity_type: str = Field(description="well, completion, lease or field.")
@@ -162,7 +174,7 @@ class ErrorResponse(BaseModel):
     detail: str = Field(description="What was wrong with the request, or with the service.")
 
 
-class Rollup(BaseModel):
+class Rollup(Selectable):
     """Daily rows summed over a month or year for a well, a division or the company."""
 
     period: str = Field(description="YYYY-MM (grain=month) or YYYY (grain=year).")
@@ -197,7 +209,7 @@ class Rollup(BaseModel):
     boe_rate_cd: float | None = Field(description="BOE per calendar day, boe/d.")
 
 
-class Cumulative(BaseModel):
+class Cumulative(Selectable):
     """Life-to-date, year-to-date and month-to-date volumes up to a day."""
 
     as_of: dt.date = Field(description="Last day included, YYYY-MM-DD.")
@@ -214,7 +226,7 @@ class Cumulative(BaseModel):
     mtd_water: float = Field(description=f"Month-to-date water, {LIQUID}.")
 
 
-class BudgetVsActual(BaseModel):
+class BudgetVsActual(Selectable):
     """Budget and actual spend of a well, division or the company for a month or a year."""
 
     period: str = Field(description="YYYY-MM (grain=month) or YYYY (grain=year).")
@@ -241,7 +253,7 @@ class Health(BaseModel):
     schema_version: int = Field(description="Schema version of the database.")
 
 
-class MonthlyRollup(BaseModel):
+class MonthlyRollup(Selectable):
     """As-reported monthly production summed over a month or year, for one entity type."""
 
     period: str = Field(description="YYYY-MM (grain=month) or YYYY (grain=year).")

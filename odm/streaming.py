@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from enum import StrEnum
 
 import orjson
 
-from odm.db.base import Batch, Row
+from odm.db.base import Batch
+from odm.rows import Bound
 
 
 class Format(StrEnum):
@@ -30,47 +31,48 @@ MEDIA_TYPES: dict[Format, str] = {
 }
 
 
-def _objects(fields: Sequence[str], batch: Batch) -> list[dict[str, object]]:
-    return [dict(zip(fields, row, strict=True)) for row in batch]
+def _objects(batch: Batch) -> list[dict[str, object]]:
+    return [dict(zip(batch.columns, row, strict=True)) for row in batch.rows]
 
 
-async def json_array(fields: Sequence[str], batches: AsyncIterable[Batch]) -> AsyncIterator[bytes]:
+async def json_array(batches: AsyncIterable[Batch]) -> AsyncIterator[bytes]:
     """A JSON array of objects; the closing `]` is written only after the last row."""
     separator = b"["
     async for batch in batches:
-        if batch:
+        if batch.rows:
             # orjson writes the whole batch as one array; its brackets are dropped so that
             # consecutive batches join into one array.
-            yield separator + orjson.dumps(_objects(fields, batch))[1:-1]
+            yield separator + orjson.dumps(_objects(batch))[1:-1]
             separator = b","
     yield b"[]" if separator == b"[" else b"]"
 
 
-async def ndjson(fields: Sequence[str], batches: AsyncIterable[Batch]) -> AsyncIterator[bytes]:
+async def ndjson(batches: AsyncIterable[Batch]) -> AsyncIterator[bytes]:
     """One JSON object per line."""
     async for batch in batches:
-        if batch:
+        if batch.rows:
             yield b"".join(
-                orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
-                for obj in _objects(fields, batch)
+                orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE) for obj in _objects(batch)
             )
 
 
-async def csv_rows(fields: Sequence[str], batches: AsyncIterable[Batch]) -> AsyncIterator[bytes]:
-    """CSV with a header row; NULL is an empty field, dates are YYYY-MM-DD."""
+async def csv_rows(batches: AsyncIterable[Batch]) -> AsyncIterator[bytes]:
+    """CSV with a header row (the first batch's columns); NULL is an empty field, dates are
+    YYYY-MM-DD."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(fields)
+    header = False
     async for batch in batches:
-        writer.writerows(batch)
+        if not header:
+            writer.writerow(batch.columns)
+            header = True
+        writer.writerows(batch.rows)
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode()
 
 
-Writer = Callable[[Sequence[str], AsyncIterable[Batch]], AsyncIterator[bytes]]
+Writer = Callable[[AsyncIterable[Batch]], AsyncIterator[bytes]]
 WRITERS: dict[Format, Writer] = {
     Format.JSON: json_array,
     Format.NDJSON: ndjson,
@@ -78,9 +80,8 @@ WRITERS: dict[Format, Writer] = {
 }
 
 
-async def map_rows(
-    batches: AsyncIterable[Batch], transform: Callable[[Row], Row]
-) -> AsyncIterator[Batch]:
-    """Apply a row transform batch by batch (rounding, unit conversion)."""
-    async for batch in batches:
-        yield [transform(row) for row in batch]
+def mapped(batch: Batch, bound: Bound) -> Batch:
+    """A batch through a row plan bound to its columns."""
+    if bound.apply is None:
+        return Batch(bound.columns, batch.rows)
+    return Batch(bound.columns, [bound.apply(row) for row in batch.rows])

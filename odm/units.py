@@ -5,10 +5,11 @@ Factors are the exact ones of the domain reference (docs: DOMAIN units table).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from enum import StrEnum
 
 from odm.db.base import Row
+from odm.rows import Bound, Columns, Step
 
 M3_PER_BBL = 0.158987
 BBL_PER_M3 = 6.289811
@@ -55,22 +56,24 @@ def unit_of(quantity: Quantity, system: UnitSystem) -> str:
     return field if system is UnitSystem.FIELD else metric
 
 
-def converter(
-    fields: Sequence[str], quantities: Mapping[str, Quantity], system: UnitSystem
-) -> Callable[[Row], Row] | None:
-    """A row transform converting every field with a quantity to the unit system
-    (None when nothing changes, so field-unit responses pay nothing)."""
-    if system is UnitSystem.FIELD:
-        return None
-    factors = [METRIC_FACTORS[quantities[f]] if f in quantities else None for f in fields]
-    if not any(factors):
-        return None
+def converter(quantities: Mapping[str, Quantity], system: UnitSystem) -> Step:
+    """A row step converting every column with a quantity (found by name) to the unit
+    system; rows pass unchanged in field units, so those responses pay nothing."""
 
-    def convert(row: Row) -> Row:
-        # Six decimals: far below any meter's precision, and the same digits everywhere.
-        return tuple(
-            round(value * factor, 6) if factor is not None and value is not None else value
-            for value, factor in zip(row, factors, strict=True)
-        )
+    def bind(columns: Columns) -> Bound:
+        if system is UnitSystem.FIELD:
+            return Bound(columns)
+        factors = [METRIC_FACTORS[quantities[c]] if c in quantities else None for c in columns]
+        if not any(factors):
+            return Bound(columns)
 
-    return convert
+        def convert(row: Row) -> Row:
+            # Six decimals: far below any meter's precision, and the same digits everywhere.
+            return tuple(
+                round(value * factor, 6) if factor is not None and value is not None else value
+                for value, factor in zip(row, factors, strict=True)
+            )
+
+        return Bound(columns, convert)
+
+    return bind

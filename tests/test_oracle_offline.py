@@ -69,14 +69,13 @@ class RecordingDatabase(Database):
     async def close(self) -> None:
         """Nothing to close."""
 
-    async def fetch_all(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
+    async def fetch(self, sql: str, params: Params) -> Batch:
         self.statements.append((sql, dict(params)))
-        return [(SEED_WELL_ID, SEED_DIVISION_ID)]
+        return Batch(("division_found", "well_division"), [(SEED_DIVISION_ID, SEED_DIVISION_ID)])
 
     async def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
         self.statements.append((sql, dict(params)))
-        for batch in ():
-            yield batch
+        yield Batch((), [])
 
     async def schema_version(self) -> int:
         return 2

@@ -7,48 +7,40 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import StreamingResponse
 
-from odm.api.deps import DB, MAX_ID, FieldsParam, ListRequest, Scope, SortParam
+from odm.api.deps import DB, ListRequest, Scope
 from odm.api.errors import NotFound
-from odm.api.listing import Listing, Sortable, fetch_object, parse_fields, parse_sort
+from odm.api.listing import fetch_object, list_spec
+from odm.api.params import MAX_ID, fields_query, sort_query
 from odm.api.responses import list_responses, one_responses
 from odm.models import Division, field_names
-from odm.queries.compose import Conditions, DivisionScope
+from odm.queries import lists
+from odm.rows import RowPlan
 
 router = APIRouter(prefix="/v1", tags=["divisions"])
 FIELDS = field_names(Division)
-# Only never-NULL columns sort: a NULL key would break keyset paging.
-SORTABLE: Sortable = {"division_id": ("d.division_id", int)}
-
-
-def _listing(scope: DivisionScope, fields: str | None, sort: str | None) -> Listing:
-    conditions = Conditions()
-    conditions.add_scope(scope, "d.division_id")
-    keys = parse_sort(sort, SORTABLE, "division_id", ["division_id"])
-    return Listing("divisions", FIELDS, conditions, keys, parse_fields(fields, FIELDS))
+DivisionFields = Annotated[str | None, fields_query(FIELDS)]
+DivisionSort = Annotated[str | None, sort_query(tuple(lists.DIVISION_SORTABLE), "-division_id")]
 
 
 @router.get("/divisions", response_model=None, responses=list_responses(Division))
 async def list_divisions(
-    ctx: ListRequest,
-    fields: FieldsParam = None,
-    sort: SortParam = None,
+    ctx: ListRequest, fields: DivisionFields = None, sort: DivisionSort = None
 ) -> StreamingResponse:
     """All divisions, named or not, with well counts by status and type."""
-    listing = _listing(ctx.scope, fields, sort)
-    return await ctx.respond(listing)
+    query = lists.divisions(ctx.dialect, ctx.scope)
+    return await ctx.respond(list_spec(query, RowPlan(FIELDS), fields, sort))
 
 
-@router.get("/divisions/{division_id}", responses=one_responses(Division))
+@router.get("/divisions/{division_id}", response_model=None, responses=one_responses(Division))
 async def get_division(
     division_id: Annotated[int, Path(ge=1, le=MAX_ID, description="Division id.")],
     db: DB,
     scope: Scope,
-    fields: FieldsParam = None,
+    fields: DivisionFields = None,
 ) -> dict[str, Any]:
     """One division with its well counts."""
-    listing = _listing(scope, fields, None)
-    listing.conditions.add("d.division_id = :division_id", division_id=division_id)
-    division = await fetch_object(db, listing)
+    query = lists.divisions(db.dialect, scope, division_id)
+    division = await fetch_object(db, list_spec(query, RowPlan(FIELDS), fields))
     if division is None:
         raise NotFound(f"division {division_id} not found")
     return division

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from odm.db.base import DatabaseError, DatabaseUnavailable
+from odm.rows import ShapeError
 
 log = logging.getLogger("odm.api")
 
@@ -20,8 +21,8 @@ class NotFound(Exception):
         self.detail = detail
 
 
-class BadRequest(Exception):
-    """Parameters that are each valid but do not make sense together (HTTP 422)."""
+class InvalidParameters(Exception):
+    """Parameters that are each well-formed but cannot be answered (HTTP 422)."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -35,9 +36,16 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
         assert isinstance(exc, NotFound)
         return JSONResponse({"detail": exc.detail}, status_code=404)
 
-    async def bad_request(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, BadRequest)
+    async def invalid_parameters(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, InvalidParameters)
         return JSONResponse({"detail": exc.detail}, status_code=422)
+
+    async def shape_error(request: Request, exc: Exception) -> JSONResponse:
+        log.error("query shape error for %s: %s", request.url.path, exc)
+        return JSONResponse(
+            {"detail": "the service's query does not match its documented fields"},
+            status_code=500,
+        )
 
     async def unavailable(request: Request, exc: Exception) -> JSONResponse:
         log.warning("database unavailable for %s: %s", request.url.path, exc)
@@ -52,6 +60,7 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
         return JSONResponse({"detail": "the database failed to answer"}, status_code=500)
 
     app.add_exception_handler(NotFound, not_found)
-    app.add_exception_handler(BadRequest, bad_request)
+    app.add_exception_handler(InvalidParameters, invalid_parameters)
+    app.add_exception_handler(ShapeError, shape_error)
     app.add_exception_handler(DatabaseUnavailable, unavailable)
     app.add_exception_handler(DatabaseError, database_error)

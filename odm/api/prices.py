@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from odm.api.deps import ListRequest, SortParam, UnitsParam
-from odm.api.listing import Listing, Sortable, parse_sort
-from odm.api.production import End, Start, check_dates, converted
+from odm.api import quantities
+from odm.api.deps import ListRequest
+from odm.api.listing import list_spec
+from odm.api.params import End, Start, UnitsParam, sort_query
 from odm.api.responses import list_responses
 from odm.db.base import Row
 from odm.models import DailyPrice, MonthlyPrice, field_names
-from odm.queries.compose import Conditions
-from odm.units import M3_PER_BBL, SM3_PER_MCF, Quantity, UnitSystem
+from odm.queries import lists
+from odm.rows import Bound, Columns, RowPlan, getter
+from odm.units import M3_PER_BBL, SM3_PER_MCF, UnitSystem, converter
 
 router = APIRouter(prefix="/v1", tags=["prices"])
+DailySort = Annotated[str | None, sort_query(tuple(lists.DAILY_PRICE_SORTABLE), "-price_date")]
+MonthlySort = Annotated[str | None, sort_query(tuple(lists.MONTHLY_PRICE_SORTABLE), "-month")]
 
 
 @router.get("/prices/daily", response_model=None, responses=list_responses(DailyPrice))
@@ -25,22 +28,13 @@ async def stream_daily_prices(
     ctx: ListRequest,
     start: Start = None,
     end: End = None,
-    sort: SortParam = None,
+    sort: DailySort = None,
     units: UnitsParam = UnitSystem.FIELD,
 ) -> StreamingResponse:
     """The daily oil price, USD/bbl (USD/m³ with units=metric)."""
-    check_dates(start, end)
-    conditions = Conditions()
-    if start is not None:
-        conditions.add("pr.price_date >= :start", start=start)
-    if end is not None:
-        conditions.add("pr.price_date <= :end", end=end)
-    keys = parse_sort(
-        sort, {"price_date": ("pr.price_date", dt.date)}, "price_date", ["price_date"]
-    )
-    listing = Listing("daily_prices", field_names(DailyPrice), conditions, keys)
-    converted(listing, {"price": Quantity.LIQUID_PRICE}, units)
-    return await ctx.respond(listing)
+    query = lists.daily_prices(ctx.dialect, lists.Span(start, end))
+    plan = RowPlan(field_names(DailyPrice)).then(converter(quantities.DAILY_PRICE, units))
+    return await ctx.respond(list_spec(query, plan, sort=sort, headers={"X-Units": units.value}))
 
 
 @router.get("/prices/monthly", response_model=None, responses=list_responses(MonthlyPrice))
@@ -51,30 +45,26 @@ async def stream_monthly_prices(
     ] = None,
     start: Start = None,
     end: End = None,
-    sort: SortParam = None,
+    sort: MonthlySort = None,
     units: UnitsParam = UnitSystem.FIELD,
 ) -> StreamingResponse:
     """Monthly prices by product (for example the EIA first purchase price of crude oil),
     USD/bbl for liquids and USD/Mcf for gas (USD/m³ and USD/Sm³ with units=metric)."""
-    check_dates(start, end)
-    conditions = Conditions()
-    if product is not None:
-        conditions.add("mp.product = :product", product=product)
-    if start is not None:
-        conditions.add("mp.month >= :start", start=start.replace(day=1))
-    if end is not None:
-        conditions.add("mp.month <= :end", end=end)
-    sortable: Sortable = {"product": ("mp.product", str), "month": ("mp.month", dt.date)}
-    keys = parse_sort(sort, sortable, "product,month", ["product", "month"])
-    listing = Listing("monthly_prices", field_names(MonthlyPrice), conditions, keys)
+    query = lists.monthly_prices(ctx.dialect, product, lists.Span(start, end))
+    plan = RowPlan(field_names(MonthlyPrice))
     if units is UnitSystem.METRIC:
-        listing.transforms.append(_price_to_metric)
-    listing.headers["X-Units"] = units.value
-    return await ctx.respond(listing)
+        plan = plan.then(_price_to_metric)
+    return await ctx.respond(list_spec(query, plan, sort=sort, headers={"X-Units": units.value}))
 
 
-def _price_to_metric(row: Row) -> Row:
+def _price_to_metric(columns: Columns) -> Bound:
     """USD/bbl to USD/m³ for liquids, USD/Mcf to USD/Sm³ for gas."""
-    product, month, price, source = row
-    per_unit = SM3_PER_MCF if product == "gas" else M3_PER_BBL
-    return (product, month, round(price / per_unit, 6), source)
+    get = getter(columns, "product", "price")
+    at = columns.index("price")
+
+    def convert(row: Row) -> Row:
+        product, price = get(row)
+        per_unit = SM3_PER_MCF if product == "gas" else M3_PER_BBL
+        return (*row[:at], round(price / per_unit, 6), *row[at + 1 :])
+
+    return Bound(columns, convert)

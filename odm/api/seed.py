@@ -7,13 +7,15 @@ from typing import Any, Protocol, runtime_checkable
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
-from odm.api.deps import DB, AppSettings, DivisionIdParam, Scope, WellIdParam
+from odm.api.deps import DB, AppSettings, Scope
 from odm.api.lookups import require_known
+from odm.api.params import DivisionIdParam, WellIdParam
 from odm.api.streams import ClosingStreamingResponse, StreamAborted, stream_query
 from odm.config import Settings
-from odm.db.base import Database, DatabaseError, DatabaseUnavailable, Row
-from odm.figures import exact_sums
+from odm.db.base import Database, DatabaseError, DatabaseUnavailable
+from odm.figures import round_sums
 from odm.models import (
     DivisionListItem,
     DivisionSummary,
@@ -22,7 +24,9 @@ from odm.models import (
     WellSummary,
     field_names,
 )
-from odm.queries.compose import Conditions, DivisionScope, build
+from odm.queries.compose import DivisionScope
+from odm.queries.lists import seed_query
+from odm.rows import RowPlan, every_row, map_values
 
 router = APIRouter(tags=["seed contract"])
 
@@ -34,11 +38,18 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _round_totals(row: Row) -> Row:
-    """Totals are sums of many floats: round them (volumes 0.001 bbl, money 0.01 USD) so
-    that every backend, whatever its summation order, answers the same digits."""
-    *head, oil, budget, actual, sales = exact_sums(row)
-    return (*head, round(oil, 3), round(budget, 2), round(actual, 2), round(sales, 2))
+# Totals are sums of many floats: rounded (volumes 0.001 bbl, money 0.01 USD) so that
+# every backend, whatever its summation order, answers the same digits.
+_ROUNDED_TOTALS = (
+    every_row(round_sums),
+    map_values(lambda v: round(v, 3), ["total_oil_produced"]),
+    map_values(lambda v: round(v, 2), ["total_budget", "total_actual", "total_oil_sales"]),
+)
+
+
+def _plan(model: type[BaseModel], rounded_totals: bool = False) -> RowPlan:
+    plan = RowPlan(field_names(model))
+    return plan.then(*_ROUNDED_TOTALS) if rounded_totals else plan
 
 
 @runtime_checkable
@@ -94,10 +105,8 @@ async def list_divisions(db: DB, settings: AppSettings, scope: Scope) -> Streami
     """Divisions that have a name, ordered by Division_Id."""
     if package := package_backend(db, settings, scope):
         return await stream_package(package, "Get_Division_List")
-    conditions = Conditions()
-    conditions.add_scope(scope, "d.division_id")
-    query = build("division_list", db.dialect, field_names(DivisionListItem), conditions)
-    return await stream_query(db, query, batch_rows=settings.batch_rows)
+    query = seed_query("division_list", db.dialect, scope)
+    return await stream_query(db, query, _plan(DivisionListItem), batch_rows=settings.batch_rows)
 
 
 @router.get(
@@ -112,10 +121,9 @@ async def summarize_divisions(db: DB, settings: AppSettings, scope: Scope) -> St
     """
     if package := package_backend(db, settings, scope):
         return await stream_package(package, "Get_Division_Summary_Data")
-    conditions = Conditions()
-    conditions.add_scope(scope, "d.division_id")
-    query = build("division_summary", db.dialect, field_names(DivisionSummary), conditions)
-    return await stream_query(db, query, batch_rows=settings.batch_rows, transform=_round_totals)
+    query = seed_query("division_summary", db.dialect, scope)
+    plan = _plan(DivisionSummary, rounded_totals=True)
+    return await stream_query(db, query, plan, batch_rows=settings.batch_rows)
 
 
 @router.get(
@@ -134,10 +142,9 @@ async def summarize_well(
     await require_known(db, scope, division_id, well_id)
     if package := package_backend(db, settings, scope):
         return await stream_package(package, "Get_Well_Summary_Data", well_id, division_id)
-    conditions = Conditions([], {"well_id": well_id, "division_id": division_id})
-    conditions.add_scope(scope, "w.division_id")
-    query = build("well_summary", db.dialect, field_names(WellSummary), conditions)
-    return await stream_query(db, query, batch_rows=settings.batch_rows, transform=_round_totals)
+    query = seed_query("well_summary", db.dialect, scope, well_id, division_id)
+    plan = _plan(WellSummary, rounded_totals=True)
+    return await stream_query(db, query, plan, batch_rows=settings.batch_rows)
 
 
 @router.get(
@@ -156,7 +163,5 @@ async def list_well_days(
     await require_known(db, scope, division_id, well_id)
     if package := package_backend(db, settings, scope):
         return await stream_package(package, "Get_Well_Summary_By_Day", well_id, division_id)
-    conditions = Conditions([], {"well_id": well_id, "division_id": division_id})
-    conditions.add_scope(scope, "w.division_id")
-    query = build("well_summary_by_day", db.dialect, field_names(WellDay), conditions)
-    return await stream_query(db, query, batch_rows=settings.batch_rows)
+    query = seed_query("well_summary_by_day", db.dialect, scope, well_id, division_id)
+    return await stream_query(db, query, _plan(WellDay), batch_rows=settings.batch_rows)

@@ -7,16 +7,17 @@ or a query that fails still gets a proper status code (503, 500) instead of a cu
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from typing import Any
 
 import anyio
 from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from odm.db.base import Batch, Database, DatabaseError, DatabaseUnavailable, Row
+from odm.db.base import Batch, Database, DatabaseError, DatabaseUnavailable
 from odm.queries.compose import Query
-from odm.streaming import MEDIA_TYPES, WRITERS, Format, map_rows
+from odm.rows import Bound, RowPlan
+from odm.streaming import MEDIA_TYPES, WRITERS, Format, mapped
 
 log = logging.getLogger("odm.stream")
 
@@ -58,23 +59,27 @@ class ClosingStreamingResponse(StreamingResponse):
                         await aclose()
 
 
-async def open_batches(db: Database, query: Query, batch_rows: int) -> AsyncGenerator[Batch]:
-    """Execute the query and fetch its first batch now; the rest when iterated."""
+async def open_batches(
+    db: Database, query: Query, batch_rows: int
+) -> tuple[Batch, AsyncGenerator[Batch]]:
+    """Execute the query and fetch its first batch (with the column names) now; the rest
+    when iterated."""
     batches = db.stream(query.sql, query.params, batch_rows)
     try:
-        first = await anext(batches, None)
+        first = await anext(batches)
     except BaseException:
         await batches.aclose()
         raise
-    return _primed(first, batches)
+    return first, batches
 
 
-async def _primed(first: Batch | None, rest: AsyncGenerator[Batch]) -> AsyncGenerator[Batch]:
+async def _through(
+    first: Batch, rest: AsyncGenerator[Batch], bound: Bound
+) -> AsyncGenerator[Batch]:
     try:
-        if first is not None:
-            yield first
-            async for batch in rest:
-                yield batch
+        yield mapped(first, bound)
+        async for batch in rest:
+            yield mapped(batch, bound)
     finally:
         await rest.aclose()
 
@@ -93,18 +98,26 @@ async def _guarded(chunks: AsyncIterator[bytes], what: str) -> AsyncIterator[byt
 async def stream_query(
     db: Database,
     query: Query,
+    plan: RowPlan,
     fmt: Format = Format.JSON,
     batch_rows: int = 5000,
-    transform: Callable[[Row], Row] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> StreamingResponse:
-    """A chunked response streaming the query's rows in the given format."""
-    primed = await open_batches(db, query, batch_rows)
-    batches = primed if transform is None else map_rows(primed, transform)
-    chunks = WRITERS[fmt](query.fields, batches)
+    """A chunked response streaming the query's rows through the plan in the given format.
+
+    The plan is bound to the columns of the first batch before the response starts, so a
+    query that does not match its model is a clean 500, not a cut stream.
+    """
+    first, rest = await open_batches(db, query, batch_rows)
+    try:
+        bound = plan.bind(first.columns)
+    except BaseException:
+        await rest.aclose()
+        raise
+    batches = _through(first, rest, bound)
     return ClosingStreamingResponse(
-        _guarded(chunks, query.name),
-        sources=[primed],
+        _guarded(WRITERS[fmt](batches), query.name),
+        sources=[batches],
         media_type=MEDIA_TYPES[fmt],
-        headers=headers,
+        headers=dict(headers or {}),
     )

@@ -7,55 +7,35 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
 
-from odm.api.deps import (
-    DB,
+from odm import figures
+from odm.api import quantities
+from odm.api.deps import DB, ListRequest, Scope
+from odm.api.errors import NotFound
+from odm.api.listing import fetch_object, list_spec
+from odm.api.params import (
     MAX_ID,
     PRINTABLE,
-    FieldsParam,
-    ListRequest,
-    Scope,
-    SortParam,
     UnitsParam,
+    fields_query,
     optional_id,
+    sort_query,
 )
-from odm.api.errors import NotFound
-from odm.api.listing import Listing, Sortable, fetch_object, parse_fields, parse_sort
 from odm.api.responses import list_responses, one_responses
-from odm.figures import rounded
 from odm.models import Well, field_names
-from odm.queries.compose import Conditions, DivisionScope
-from odm.units import Quantity, UnitSystem, converter
+from odm.queries import lists
+from odm.rows import RowPlan, every_row
+from odm.units import UnitSystem, converter
 
 router = APIRouter(prefix="/v1", tags=["wells"])
 FIELDS = field_names(Well)
-SORTABLE: Sortable = {
-    "well_id": ("w.well_id", int),
-    "well_name": ("w.well_name", str),
-    "division_id": ("w.division_id", int),
-}
-QUANTITIES = {
-    "cumulative_oil": Quantity.LIQUID,
-    "cumulative_gas": Quantity.GAS,
-    "cumulative_water": Quantity.LIQUID,
-    "cumulative_water_injected": Quantity.LIQUID,
-}
 Status = Literal["drilling", "producing", "shut_in", "suspended", "abandoned"]
+WellFields = Annotated[str | None, fields_query(FIELDS)]
+WellSort = Annotated[str | None, sort_query(tuple(lists.WELL_SORTABLE), "well_name")]
 
 
-def _listing(
-    scope: DivisionScope, fields: str | None, sort: str | None, units: UnitSystem
-) -> Listing:
-    conditions = Conditions()
-    conditions.add_scope(scope, "w.division_id")
-    keys = parse_sort(sort, SORTABLE, "well_id", ["well_id"])
-    listing = Listing("wells", FIELDS, conditions, keys, parse_fields(fields, FIELDS))
-    convert = converter(FIELDS, QUANTITIES, units)
-    if convert is not None:
-        listing.transforms.append(convert)
+def _plan(units: UnitSystem) -> RowPlan:
     # Totals are sums kept by triggers: rounded, every backend answers the same digits.
-    listing.transforms.append(rounded)
-    listing.headers["X-Units"] = units.value
-    return listing
+    return RowPlan(FIELDS).then(converter(quantities.WELL, units), every_row(figures.rounded))
 
 
 @router.get("/wells", response_model=None, responses=list_responses(Well))
@@ -75,43 +55,28 @@ async def list_wells(
             description="Case-insensitive name search.",
         ),
     ] = None,
-    fields: FieldsParam = None,
-    sort: SortParam = None,
+    fields: WellFields = None,
+    sort: WellSort = None,
     units: UnitsParam = UnitSystem.FIELD,
 ) -> StreamingResponse:
     """Wells with their division and life-to-date volumes."""
-    listing = _listing(ctx.scope, fields, sort, units)
-    if division_id is not None:
-        listing.conditions.add("w.division_id = :division_id", division_id=division_id)
-    if status is not None:
-        listing.conditions.add("w.status = :status", status=status)
-    if well_type is not None:
-        listing.conditions.add("w.well_type = :well_type", well_type=well_type)
-    if q is not None:
-        listing.conditions.add(
-            "LOWER(w.well_name) LIKE :name_pattern ESCAPE '\\'",
-            name_pattern=f"%{_escape_like(q.lower())}%",
-        )
-    return await ctx.respond(listing)
+    wanted = lists.WellFilter(None, division_id, status, well_type, q)
+    query = lists.wells(ctx.dialect, ctx.scope, wanted)
+    headers = {"X-Units": units.value}
+    return await ctx.respond(list_spec(query, _plan(units), fields, sort, headers))
 
 
-def _escape_like(text: str) -> str:
-    """Search text matches literally: `%` and `_` are not wildcards here."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-@router.get("/wells/{well_id}", responses=one_responses(Well))
+@router.get("/wells/{well_id}", response_model=None, responses=one_responses(Well))
 async def get_well(
     well_id: Annotated[int, Path(ge=1, le=MAX_ID, description="Well id (64-bit).")],
     db: DB,
     scope: Scope,
-    fields: FieldsParam = None,
+    fields: WellFields = None,
     units: UnitsParam = UnitSystem.FIELD,
 ) -> dict[str, Any]:
     """One well with its division and life-to-date volumes."""
-    listing = _listing(scope, fields, None, units)
-    listing.conditions.add("w.well_id = :well_id", well_id=well_id)
-    well = await fetch_object(db, listing)
+    query = lists.wells(db.dialect, scope, lists.WellFilter(well_id=well_id))
+    well = await fetch_object(db, list_spec(query, _plan(units), fields))
     if well is None:
         raise NotFound(f"well {well_id} not found")
     return well

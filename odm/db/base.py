@@ -1,7 +1,9 @@
 """The small interface every database backend implements, and its errors.
 
 Backends return rows as tuples of plain Python values: int, float, str, None and
-`datetime.date` (or an ISO date string). Everything above this layer is driver-free.
+`datetime.date` (or an ISO date string), always with the names of their columns as the
+cursor described them, so that nothing above this layer matches a column by position alone.
+Everything above this layer is driver-free.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 Row = tuple[Any, ...]
-Batch = Sequence[Row]
 Params = Mapping[str, Any]
 Progress = Callable[[int], None]
 
@@ -24,6 +25,19 @@ class DatabaseUnavailable(Exception):
 
 class DatabaseError(Exception):
     """The database failed while answering a query."""
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Rows of one fetch with the names of their columns (from the cursor's description)."""
+
+    columns: tuple[str, ...]
+    rows: Sequence[Row]
+
+
+def column_names(description: Iterable[Sequence[Any]] | None) -> tuple[str, ...]:
+    """The column names of a DB-API cursor description (empty for a statement without)."""
+    return tuple(str(column[0]) for column in description or ())
 
 
 @dataclass(frozen=True)
@@ -53,12 +67,21 @@ class Database(abc.ABC):
         """Release every connection."""
 
     @abc.abstractmethod
+    async def fetch(self, sql: str, params: Params) -> Batch:
+        """Run a query whose result is small: all its rows, with their column names."""
+
     async def fetch_all(self, sql: str, params: Params) -> list[Row]:
-        """Run a query whose result is small and return all its rows."""
+        """All rows of a small query whose columns the caller names itself (one value, or
+        statements of the backends' own)."""
+        return list((await self.fetch(sql, params)).rows)
 
     @abc.abstractmethod
     def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
-        """Yield the query's rows in batches from a cursor, holding one connection."""
+        """Yield the query's rows in batches from a cursor, holding one connection.
+
+        The first batch is yielded even when the result is empty, so that its column
+        names are always known; later batches are never empty.
+        """
 
     @abc.abstractmethod
     async def schema_version(self) -> int:

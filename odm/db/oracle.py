@@ -30,6 +30,7 @@ from odm.db.base import (
     Progress,
     Row,
     TableRows,
+    column_names,
     migrations_dir,
 )
 from odm.queries import load_sql
@@ -315,10 +316,10 @@ class OracleDatabase(Database):
         except (OSError, TimeoutError) as exc:
             raise DatabaseUnavailable(str(exc)) from exc
 
-    async def fetch_all(self, sql: str, params: Params) -> list[Row]:
+    async def fetch(self, sql: str, params: Params) -> Batch:
         async with self.connection() as conn, conn.cursor() as cursor:
             await cursor.execute(oracle_sql(sql), oracle_params(params))
-            return list(await cursor.fetchall())
+            return Batch(column_names(cursor.description), list(await cursor.fetchall()))
 
     async def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
         async with self.connection() as conn, conn.cursor() as cursor:
@@ -326,8 +327,10 @@ class OracleDatabase(Database):
             cursor.arraysize = batch_rows
             cursor.prefetchrows = batch_rows + 1
             await cursor.execute(oracle_sql(sql), oracle_params(params))
-            while batch := await cursor.fetchmany(batch_rows):
-                yield batch
+            columns = column_names(cursor.description)
+            yield Batch(columns, await cursor.fetchmany(batch_rows))
+            while rows := await cursor.fetchmany(batch_rows):
+                yield Batch(columns, rows)
 
     async def stream_procedure_json(
         self, procedure: str, params: Sequence[int]

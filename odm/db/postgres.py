@@ -23,6 +23,7 @@ from odm.db.base import (
     Progress,
     Row,
     TableRows,
+    column_names,
 )
 from odm.queries import load_sql
 
@@ -89,10 +90,10 @@ class PostgresDatabase(Database):
         except psycopg.Error as exc:
             raise DatabaseError(str(exc)) from exc
 
-    async def fetch_all(self, sql: str, params: Params) -> list[Row]:
+    async def fetch(self, sql: str, params: Params) -> Batch:
         async with self.connection() as conn:
             cursor = await conn.execute(to_pyformat(sql), params)
-            return await cursor.fetchall()
+            return Batch(column_names(cursor.description), await cursor.fetchall())
 
     async def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
         # A named (server-side) cursor: rows leave the server batch by batch, and the
@@ -103,8 +104,13 @@ class PostgresDatabase(Database):
             await stack.enter_async_context(conn.transaction())
             cursor = await stack.enter_async_context(conn.cursor(name="odm_stream", binary=True))
             await cursor.execute(to_pyformat(sql), params)
-            async for batch in _read_ahead(cursor, batch_rows):
-                yield batch
+            columns = column_names(cursor.description)
+            empty = True
+            async for rows in _read_ahead(cursor, batch_rows):
+                empty = False
+                yield Batch(columns, rows)
+            if empty:
+                yield Batch(columns, [])
 
     @asynccontextmanager
     async def _stream_slot(self) -> AsyncIterator[None]:
@@ -226,7 +232,7 @@ class _ShieldedExit:
         return bool(suppressed)
 
 
-async def _read_ahead(cursor: AsyncServerCursor[Row], size: int) -> AsyncIterator[Batch]:
+async def _read_ahead(cursor: AsyncServerCursor[Row], size: int) -> AsyncIterator[list[Row]]:
     """The cursor's batches, each one requested before the previous one is handed out.
 
     The server reads and sends batch n+1 while this process writes batch n to the client,

@@ -20,6 +20,7 @@ from odm.db.base import (
     Progress,
     Row,
     TableRows,
+    column_names,
 )
 from odm.queries import load_sql
 
@@ -76,12 +77,13 @@ class SQLiteDatabase(Database):
     async def close(self) -> None:
         """Nothing is held between requests."""
 
-    async def fetch_all(self, sql: str, params: Params) -> list[Row]:
-        return await anyio.to_thread.run_sync(self._fetch_all, sql, _adapt(params))
+    async def fetch(self, sql: str, params: Params) -> Batch:
+        return await anyio.to_thread.run_sync(self._fetch, sql, _adapt(params))
 
-    def _fetch_all(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
+    def _fetch(self, sql: str, params: Mapping[str, Any]) -> Batch:
         with closing(self.connect()) as conn, _errors():
-            return conn.execute(sql, params).fetchall()
+            cursor = conn.execute(sql, params)
+            return Batch(column_names(cursor.description), cursor.fetchall())
 
     async def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
         conn = await anyio.to_thread.run_sync(self.connect)
@@ -89,8 +91,11 @@ class SQLiteDatabase(Database):
         try:
             # The statement's implicit read transaction keeps one snapshot for the whole stream.
             await anyio.to_thread.run_sync(_execute, cursor, sql, _adapt(params))
-            while batch := await anyio.to_thread.run_sync(_fetchmany, cursor, batch_rows):
-                yield batch
+            columns = column_names(cursor.description)
+            rows = await anyio.to_thread.run_sync(_fetchmany, cursor, batch_rows)
+            yield Batch(columns, rows)
+            while rows := await anyio.to_thread.run_sync(_fetchmany, cursor, batch_rows):
+                yield Batch(columns, rows)
         finally:
             # In a thread: closing the last connection of a WAL database checkpoints it.
             with anyio.CancelScope(shield=True):

@@ -1,16 +1,23 @@
-"""Queries with their parameters and output fields, and the division scope every query takes.
+"""Statements from SQL files: placeholders filled exactly, conditions kept immutable, and
+the division scope every query takes.
 
-SQL files hold `{scope}` or `{filters}` where a query takes conditions; these are filled
-only with fixed column names and `:name` placeholders, never with values.
+SQL files hold `{name}` placeholders where a query takes conditions or one of the code's
+own fixed expressions. Each is filled by name, only with fixed column names and `:name`
+parameter markers, never with values; a placeholder left unfilled, or a fill the text has
+no place for, is an error rather than a silently different query.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from odm.queries import load_sql
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -36,42 +43,79 @@ class DivisionScope:
 ALL_DIVISIONS = DivisionScope()
 
 
+def _frozen(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(params))
+
+
 @dataclass(frozen=True)
 class Query:
-    """SQL text ready for one dialect, its parameters and the names of its output fields."""
+    """SQL text ready for one dialect, with its parameters."""
 
     name: str
     sql: str
-    params: Mapping[str, Any]
-    fields: tuple[str, ...]
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Conditions:
-    """An AND-list of SQL conditions with their parameters."""
+    """An AND-list of SQL conditions with their parameters; adding one makes a new list."""
 
-    parts: list[str] = field(default_factory=list)
-    params: dict[str, Any] = field(default_factory=dict)
+    parts: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=lambda: _frozen({}))
 
-    def add(self, sql: str, **params: Any) -> None:
-        """Add one condition (using `:name` placeholders) and its parameters."""
-        self.parts.append(sql)
-        self.params.update(params)
+    def where(self, sql: str, **params: Any) -> Conditions:
+        """These conditions and one more (using `:name` placeholders)."""
+        clash = [
+            name for name in params if name in self.params and self.params[name] != params[name]
+        ]
+        if clash:
+            raise ValueError(f"parameters {clash} already bound to other values")
+        return Conditions((*self.parts, sql), _frozen({**self.params, **params}))
 
-    def add_scope(self, scope: DivisionScope, column: str) -> None:
-        """Limit a division-id column to the caller's scope."""
+    def where_equal(self, column: str, name: str, value: Any) -> Conditions:
+        """`column = :name` when a value is given; unchanged for None (any)."""
+        return self if value is None else self.where(f"{column} = :{name}", **{name: value})
+
+    def in_scope(self, scope: DivisionScope, column: str) -> Conditions:
+        """Limited to the caller's divisions (`column` holds a division id)."""
         sql, params = scope.condition(column)
-        self.add(sql, **params)
+        return self.where(sql, **params)
 
-    def add_well_scope(self, scope: DivisionScope, column: str) -> None:
-        """Limit a well-id column to the wells of the caller's divisions."""
-        if scope.divisions is not None:
-            sql, params = scope.condition("w.division_id")
-            self.add(f"{column} IN (SELECT w.well_id FROM odm_well w WHERE {sql})", **params)
+    def wells_in_scope(self, scope: DivisionScope, column: str) -> Conditions:
+        """Limited to the wells of the caller's divisions (`column` holds a well id)."""
+        if scope.divisions is None:
+            return self
+        sql, params = scope.condition("w.division_id")
+        return self.where(f"{column} IN (SELECT w.well_id FROM odm_well w WHERE {sql})", **params)
+
+    def with_params(self, **params: Any) -> Conditions:
+        """The same conditions with more parameters (used by the statement's other parts)."""
+        return Conditions(self.parts, _frozen({**self.params, **params}))
 
     def sql(self) -> str:
         """The conditions joined with AND (true when there are none)."""
         return "\n  AND ".join(self.parts) if self.parts else "1 = 1"
+
+
+def render(name: str, dialect: str, fills: Mapping[str, str]) -> str:
+    """Query `name`'s text for a dialect with every `{placeholder}` filled from `fills`."""
+    text = load_sql(name, dialect)
+    wanted = set(_PLACEHOLDER.findall(text))
+    if wanted != set(fills):
+        raise ValueError(
+            f"query {name!r} has placeholders {sorted(wanted)}, filled {sorted(fills)}"
+        )
+    return _PLACEHOLDER.sub(lambda match: fills[match.group(1)], text)
+
+
+def statement(
+    name: str, dialect: str, conditions: Conditions, fills: Mapping[str, str] | None = None
+) -> Query:
+    """A query whose conditions fill its one condition placeholder (`{where}`, or `{scope}`
+    in the seed's queries), and whose other placeholders take `fills`."""
+    marker = "scope" if "{scope}" in load_sql(name, dialect) else "where"
+    sql = render(name, dialect, {**(fills or {}), marker: conditions.sql()})
+    return Query(name, sql, conditions.params)
 
 
 # How each dialect limits a result (appended after the ORDER BY).
@@ -82,31 +126,17 @@ LIMIT_CLAUSES = {
 }
 
 
-def build(
-    name: str,
-    dialect: str,
-    fields: Sequence[str],
-    conditions: Conditions,
-    placeholder: str = "where",
-    order: str | None = None,
-    limit: int | None = None,
-    fills: Mapping[str, str] | None = None,
-) -> Query:
-    """Fill query `name`'s placeholders: first the fixed `fills` (expressions of the code's
-    own), then the conditions (`{where}`, `{scope}` or `{filters}`), then `{order}`; and
-    append a row limit if one is given."""
-    sql = load_sql(name, dialect)
-    for marker, text in (fills or {}).items():
-        sql = sql.replace("{" + marker + "}", text)
-    for marker in {placeholder, "where", "scope", "filters"}:
-        sql = sql.replace("{" + marker + "}", conditions.sql())
-    if order is not None:
-        sql = sql.replace("{order}", order)
-    params = dict(conditions.params)
-    if limit is not None:
-        sql = f"{sql}\n{LIMIT_CLAUSES[dialect]}"
-        params["page_limit"] = limit
-    return Query(name, sql, params, tuple(fields))
+def limited(query: Query, dialect: str, limit: int) -> Query:
+    """The query's first `limit` rows."""
+    return Query(
+        query.name, f"{query.sql}\n{LIMIT_CLAUSES[dialect]}", {**query.params, "page_limit": limit}
+    )
+
+
+def count_query(query: Query) -> Query:
+    """A query counting the rows `query` returns (for `Prefer: count=exact`)."""
+    sql = f"SELECT COUNT(*) AS row_count FROM (\n{query.sql}\n) counted"
+    return Query(f"{query.name} count", sql, query.params)
 
 
 # Period keys ('YYYY-MM' or 'YYYY') of a date column, per dialect.
@@ -122,7 +152,37 @@ def period_expression(dialect: str, grain: str, column: str) -> str:
     return PERIOD_EXPRESSIONS[dialect][grain].replace("{column}", column)
 
 
-def count_query(query: Query) -> Query:
-    """A query counting the rows `query` returns (for `Prefer: count=exact`)."""
-    sql = f"SELECT COUNT(*) FROM (\n{query.sql}\n) counted"
-    return Query(f"{query.name} count", sql, query.params, ("count",))
+@dataclass(frozen=True)
+class SortColumn:
+    """A column a list may be ordered by: its SQL expression (never NULL) and the Python
+    type of its values (int, str or datetime.date), which a cursor's values must have."""
+
+    sql: str
+    kind: type
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One ORDER BY key of a list: its output field, column and direction."""
+
+    field: str
+    column: SortColumn
+    descending: bool = False
+
+
+def order_by(keys: Sequence[SortKey]) -> str:
+    """The ORDER BY list of sort keys."""
+    if not keys:
+        return "1"  # a single-row result (a company-wide total) needs no order
+    return ", ".join(f"{k.column.sql} DESC" if k.descending else k.column.sql for k in keys)
+
+
+def after_keys(keys: Sequence[SortKey], values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """The condition of rows strictly after the given key values in the sort order
+    (portable SQL, no row values), with its parameters."""
+    branches = []
+    for i, key in enumerate(keys):
+        equal = [f"{k.column.sql} = :after_{j}" for j, k in enumerate(keys[:i])]
+        equal.append(f"{key.column.sql} {'<' if key.descending else '>'} :after_{i}")
+        branches.append("(" + " AND ".join(equal) + ")")
+    return "(" + " OR ".join(branches) + ")", {f"after_{i}": v for i, v in enumerate(values)}
