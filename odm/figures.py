@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 
 from odm.db.base import Row
 from odm.rows import Bound, Columns, Step, getter
@@ -16,8 +17,12 @@ DEFAULT_BOE_GAS_MCF = 6.0  # Mcf of gas per barrel of oil equivalent (6:1)
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
-    """numerator / denominator, or None when the denominator is zero."""
-    return numerator / denominator if denominator else None
+    """numerator / denominator, or None when the denominator is zero or so small that the
+    quotient is not a finite number (JSON has no infinity)."""
+    if not denominator:
+        return None
+    quotient = numerator / denominator
+    return quotient if math.isfinite(quotient) else None
 
 
 def per_calendar_day(volume: float, days: int) -> float | None:

@@ -13,7 +13,7 @@ from odm import figures
 from odm.api.deps import ListRequest
 from odm.api.listing import list_spec
 from odm.api.lookups import require_known
-from odm.api.params import DivisionFilter, LevelParam, WellFilter, fields_query
+from odm.api.params import DivisionFilter, IsoDate, LevelParam, WellFilter, fields_query
 from odm.api.responses import list_responses
 from odm.models import BudgetVsActual, field_names
 from odm.queries import rollups
@@ -34,7 +34,7 @@ async def stream_budget_vs_actual(
     level: LevelParam = "division",
     year: Annotated[int | None, Query(ge=1900, le=2200, description="Only this year.")] = None,
     through: Annotated[
-        dt.date | None,
+        IsoDate | None,
         Query(description="Last month with actuals (default: this month, UTC)."),
     ] = None,
     division_id: DivisionFilter = None,

@@ -7,10 +7,12 @@ schema's pattern admits exactly the values the endpoint answers with 200.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
+from pydantic import BeforeValidator
 
 from odm import figures
 from odm.api.errors import InvalidParameters
@@ -36,11 +38,22 @@ DivisionIdParam = Annotated[
 ]
 DivisionFilter = Annotated[int | None, optional_id("Only this division's wells or entities.")]
 WellFilter = Annotated[int | None, optional_id("Only this well.")]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    """Dates are written YYYY-MM-DD: pydantic alone would also take `0` as a Unix time."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 Start = Annotated[
-    dt.date | None,
+    IsoDate | None,
     Query(description="First day (or month), YYYY-MM-DD. After `end`, nothing is selected."),
 ]
-End = Annotated[dt.date | None, Query(description="Last day (or month), YYYY-MM-DD.")]
+End = Annotated[IsoDate | None, Query(description="Last day (or month), YYYY-MM-DD.")]
 UnitsParam = Annotated[
     UnitSystem,
     Query(description="field: bbl and Mcf (as stored); metric: m³ and Sm³ (DOMAIN factors)."),
@@ -55,7 +68,7 @@ EntityKey = Annotated[
     Query(max_length=100, pattern=PRINTABLE, description="Only this entity (the source's id)."),
 ]
 BoeFactor = Annotated[
-    float, Query(gt=0, le=100, description="Mcf of gas per barrel of oil equivalent.")
+    float, Query(ge=1, le=100, description="Mcf of gas per barrel of oil equivalent.")
 ]
 Level = Literal["well", "division", "company"]
 LevelParam = Annotated[Level, Query(description="Roll up per well, per division or company-wide.")]

@@ -20,6 +20,7 @@ from odm.api.params import (
     DivisionFilter,
     End,
     Grain,
+    IsoDate,
     LevelParam,
     Start,
     UnitsParam,
@@ -73,7 +74,7 @@ async def stream_cumulative(
     ctx: ListRequest,
     level: LevelParam = "well",
     as_of: Annotated[
-        dt.date | None, Query(description="Day the totals run to (default: today, UTC).")
+        IsoDate | None, Query(description="Day the totals run to (default: today, UTC).")
     ] = None,
     division_id: DivisionFilter = None,
     well_id: WellFilter = None,
