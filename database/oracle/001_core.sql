@@ -147,24 +147,29 @@ CREATE OR REPLACE TRIGGER odm_daily_totals
         END IF;
     END AFTER EACH ROW;
 
+    -- A timing point takes no declarations between IS and BEGIN (PLS-00103 on a strict
+    -- compiler): its variables live in a nested block.
     AFTER STATEMENT IS
-        l_key   VARCHAR2(20) := g_deltas.FIRST;
-        l_delta delta_t;
     BEGIN
-        WHILE l_key IS NOT NULL LOOP
-            l_delta := g_deltas(l_key);
-            UPDATE odm_well_totals t SET
-                t.day_count = t.day_count + l_delta.day_count,
-                t.hours_on = t.hours_on + l_delta.hours_on,
-                t.oil = t.oil + l_delta.oil,
-                t.gas = t.gas + l_delta.gas,
-                t.water = t.water + l_delta.water,
-                t.water_injected = t.water_injected + l_delta.water_injected,
-                t.oil_sold = t.oil_sold + l_delta.oil_sold,
-                t.sales_value = t.sales_value + l_delta.sales_value
-            WHERE t.well_id = TO_NUMBER(l_key);
-            l_key := g_deltas.NEXT(l_key);
-        END LOOP;
+        DECLARE
+            l_key   VARCHAR2(20) := g_deltas.FIRST;
+            l_delta delta_t;
+        BEGIN
+            WHILE l_key IS NOT NULL LOOP
+                l_delta := g_deltas(l_key);
+                UPDATE odm_well_totals t SET
+                    t.day_count = t.day_count + l_delta.day_count,
+                    t.hours_on = t.hours_on + l_delta.hours_on,
+                    t.oil = t.oil + l_delta.oil,
+                    t.gas = t.gas + l_delta.gas,
+                    t.water = t.water + l_delta.water,
+                    t.water_injected = t.water_injected + l_delta.water_injected,
+                    t.oil_sold = t.oil_sold + l_delta.oil_sold,
+                    t.sales_value = t.sales_value + l_delta.sales_value
+                WHERE t.well_id = TO_NUMBER(l_key);
+                l_key := g_deltas.NEXT(l_key);
+            END LOOP;
+        END;
         g_deltas.DELETE;
     END AFTER STATEMENT;
 END odm_daily_totals;
