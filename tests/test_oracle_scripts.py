@@ -36,3 +36,25 @@ def test_compound_trigger_timing_points_declare_nothing() -> None:
         )
         assert sections, "the trigger has timing points"
         assert [section.strip() for section in sections] == [""] * len(sections)
+
+
+def _calls(code: str, function: str) -> list[str]:
+    """The argument text of every call of `function`, to its matching parenthesis."""
+    calls = []
+    for match in re.finditer(rf"\b{function}\s*\(", code, re.IGNORECASE):
+        depth, start = 1, match.end()
+        position = start
+        while depth:
+            depth += {"(": 1, ")": -1}.get(code[position], 0)
+            position += 1
+        calls.append(code[start : position - 1])
+    return calls
+
+
+def test_every_json_serialize_raises_its_errors() -> None:
+    # NULL ON ERROR (the documented default) would become a silent `[]` with status 200.
+    code = _code((ORACLE_DIR / "get_odm_data_pkg.sql").read_text("utf-8"))
+    calls = _calls(code, "JSON_SERIALIZE")
+    assert len(calls) == 4
+    for call in calls:
+        assert " ".join(call.split()).endswith("RETURNING CLOB ASCII ERROR ON ERROR"), call
