@@ -52,9 +52,14 @@ PACKAGE_PROCEDURES = frozenset(
 UNAVAILABLE_CODES = frozenset(
     {"DPY-1001", "DPY-1002", "DPY-4005", "DPY-4011", "DPY-4024", "DPY-6005", "DPI-1067", "DPI-1080"}
 )
-# SQL reserved words cannot be bind variable names (ORA-01745); the portable SQL uses `:start`.
-RESERVED_BIND_NAMES = frozenset({"start", "date", "level", "size", "uid", "user", "mode", "number"})
-_PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+# Oracle's reserved words (about a hundred: `start`, `rows`, `comment`, `file`, `session`...)
+# cannot be bind variable names (ORA-01745). Every bind name gets this suffix, which no
+# reserved word has, so no list has to be kept complete.
+BIND_SUFFIX = "_"
+# A bind placeholder, or a string literal, quoted identifier or comment (left as they are).
+_PLACEHOLDER = re.compile(
+    r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|(?<![:\w]):([A-Za-z_]\w*)", re.DOTALL
+)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLSQL_START = re.compile(
     r"\s*(CREATE\s+(OR\s+REPLACE\s+)?(EDITIONABLE\s+)?"
@@ -74,16 +79,14 @@ def connect_params(url: str) -> tuple[str, str, str]:
 
 @cache
 def oracle_sql(sql: str) -> str:
-    """The statement as sent to Oracle: reserved-word bind names get a trailing underscore."""
-    return _PLACEHOLDER.sub(
-        lambda m: f":{m[1]}_" if m[1].lower() in RESERVED_BIND_NAMES else m[0], sql
-    )
+    """The statement as sent to Oracle: every bind name gets BIND_SUFFIX (`:start_`)."""
+    return _PLACEHOLDER.sub(lambda m: f":{m[1]}{BIND_SUFFIX}" if m[1] else m[0], sql)
 
 
 def oracle_params(params: Params) -> dict[str, Any]:
     """Parameters renamed like `oracle_sql` does. Dates arrive as `datetime.date` and bind as
     DATE; text is never guessed to be a date (an id like "2021-01-01" stays text)."""
-    return {f"{k}_" if k.lower() in RESERVED_BIND_NAMES else k: v for k, v in params.items()}
+    return {f"{name}{BIND_SUFFIX}": value for name, value in params.items()}
 
 
 def _as_date(value: Any) -> Any:
@@ -234,6 +237,11 @@ def _batches(rows: Iterable[Row], size: int) -> Iterable[list[Row]]:
         yield batch
 
 
+async def _execute(cursor: oracledb.AsyncCursor, sql: str, params: Params) -> None:
+    """Execute a statement with named binds, renamed as Oracle needs them."""
+    await cursor.execute(oracle_sql(sql), oracle_params(params))
+
+
 def _translate(exc: Exception) -> Exception:
     """A driver error as DatabaseUnavailable (retry later) or DatabaseError."""
     error = exc.args[0] if exc.args else None
@@ -317,7 +325,7 @@ class OracleDatabase(Database):
 
     async def fetch_all(self, sql: str, params: Params) -> list[Row]:
         async with self.connection() as conn, conn.cursor() as cursor:
-            await cursor.execute(oracle_sql(sql), oracle_params(params))
+            await _execute(cursor, sql, params)
             return list(await cursor.fetchall())
 
     async def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
@@ -325,7 +333,7 @@ class OracleDatabase(Database):
             # The first batch comes back with the execute; each later one is one round trip.
             cursor.arraysize = batch_rows
             cursor.prefetchrows = batch_rows + 1
-            await cursor.execute(oracle_sql(sql), oracle_params(params))
+            await _execute(cursor, sql, params)
             while batch := await cursor.fetchmany(batch_rows):
                 yield batch
 
@@ -361,8 +369,10 @@ class OracleDatabase(Database):
                 await cursor.execute(statement)
                 if cursor.warning is not None:
                     raise DatabaseError(f"{statement.splitlines()[0]}: {cursor.warning}")
-            await cursor.execute(
-                "INSERT INTO odm_schema_version (version) VALUES (:version)", {"version": version}
+            await _execute(
+                cursor,
+                "INSERT INTO odm_schema_version (version) VALUES (:version)",
+                {"version": version},
             )
             await conn.commit()
         return True
@@ -393,13 +403,13 @@ class OracleDatabase(Database):
     @staticmethod
     async def _date_columns(cursor: oracledb.AsyncCursor, table: TableRows) -> frozenset[int]:
         """Positions of the table's DATE columns among the columns written."""
-        await cursor.execute(load_sql("date_columns", "oracle"), {"table_name": table.table})
+        await _execute(cursor, load_sql("date_columns", "oracle"), {"table_name": table.table})
         dates = {name.lower() for (name,) in await cursor.fetchall()}
         return frozenset(i for i, column in enumerate(table.columns) if column in dates)
 
     async def execute(self, sql: str, params: Params) -> int:
         async with self.connection() as conn, conn.cursor() as cursor:
-            await cursor.execute(oracle_sql(sql), oracle_params(params))
+            await _execute(cursor, sql, params)
             count: int = cursor.rowcount
             await conn.commit()
             return count
