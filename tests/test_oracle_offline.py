@@ -499,6 +499,35 @@ def test_oracle_variables_win_over_db_variables(clean_env: pytest.MonkeyPatch) -
     assert _settings().resolved_database_url().endswith("@old.example:1600/FREEPDB1")
 
 
+@pytest.mark.parametrize(
+    ("url", "dsn"),
+    [
+        ("oracle://u:p@[::1]:1521/FREEPDB1", "[::1]:1521/FREEPDB1"),
+        ("oracle://u:p@[2001:db8::7]/ORCL", "[2001:db8::7]:1521/ORCL"),
+        ("oracle://u:p@10.0.0.7:1600/ORCL", "10.0.0.7:1600/ORCL"),
+    ],
+)
+def test_ipv6_hosts_keep_their_brackets_in_the_dsn(url: str, dsn: str) -> None:
+    assert connect_params(url) == ("u", "p", dsn)
+
+
+@pytest.mark.parametrize(
+    ("name", "host", "dsn"),
+    [
+        ("ORACLE_HOST", "::1", "[::1]:1521/FREEPDB1"),
+        ("ORACLE_HOST", "[fe80::1]", "[fe80::1]:1521/FREEPDB1"),
+        ("DB_HOST", "[2001:db8::7]:1600", "[2001:db8::7]:1600/FREEPDB1"),
+        ("DB_HOST", "2001:db8::7", "[2001:db8::7]:1521/FREEPDB1"),
+    ],
+)
+def test_ipv6_hosts_in_the_settings(
+    clean_env: pytest.MonkeyPatch, name: str, host: str, dsn: str
+) -> None:
+    clean_env.setenv(name, host)
+    clean_env.setenv("ORACLE_SERVICE_NAME", "FREEPDB1")
+    assert connect_params(_settings().resolved_database_url())[2] == dsn
+
+
 def test_open_database_builds_the_oracle_backend_from_settings() -> None:
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]

@@ -73,7 +73,9 @@ def connect_params(url: str) -> tuple[str, str, str]:
     parts = urlsplit(url)
     if parts.scheme.lower() != "oracle" or not parts.hostname:
         raise ValueError("expected oracle://user:password@host:port/service_name")
-    dsn = f"{parts.hostname}:{parts.port or 1521}/{parts.path.lstrip('/')}"
+    # urlsplit drops an IPv6 address's brackets; Easy Connect needs them back ([::1]:1521).
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    dsn = f"{host}:{parts.port or 1521}/{parts.path.lstrip('/')}"
     return unquote(parts.username or ""), unquote(parts.password or ""), dsn
 
 
