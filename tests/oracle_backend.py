@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from urllib.parse import quote
 
 from odm.db.base import DatabaseUnavailable, migrations_dir
-from odm.db.oracle import OracleDatabase, split_script
+from odm.db.oracle import OracleDatabase
+from odm.db.oracle_text import split_script
 from tests.backends import ORACLE_ENV, skip_or_fail
 
 USER_ENV = "ODM_TEST_ORACLE_USER"

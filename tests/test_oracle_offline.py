@@ -35,17 +35,15 @@ from odm.db.base import (
     TableRows,
     migration_scripts,
 )
-from odm.db.oracle import (
+from odm.db.oracle import OracleDatabase, read_clob_pieces, ucs2_length
+from odm.db.oracle_text import (
     BIND_SUFFIX,
-    OracleDatabase,
     connect_params,
     insert_sql,
     merge_sql,
     oracle_params,
     oracle_sql,
-    read_clob_pieces,
     split_script,
-    ucs2_length,
 )
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData, DemoSpec
 from odm.queries import load_sql

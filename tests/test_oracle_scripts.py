@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from odm.db.base import migration_scripts
-from odm.db.oracle import split_script
+from odm.db.oracle_text import split_script
 
 ORACLE_DIR = Path(__file__).resolve().parent.parent / "database" / "oracle"
 
