@@ -40,10 +40,11 @@ from odm.db.oracle_text import (
     BIND_SUFFIX,
     connect_params,
     insert_sql,
-    merge_sql,
     oracle_params,
     oracle_sql,
     split_script,
+    staged_merge_sql,
+    staging_insert_sql,
 )
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData, DemoSpec
 from odm.queries import load_sql
@@ -226,16 +227,21 @@ def test_colons_in_literals_comments_and_assignments_are_not_binds() -> None:
         load_sql("date_columns", "oracle"),
         "SELECT COALESCE(MAX(version), 0) FROM odm_schema_version",
         "INSERT INTO odm_schema_version (version) VALUES (:version)",
-        merge_sql(
+        staged_merge_sql(
             TableRows(
-                "odm_well_budget",
-                ("well_id", "month", "budget", "actual"),
+                "odm_daily_production",
+                ("well_id", "production_date", "oil"),
                 [],
                 False,
-                ("well_id", "month"),
+                ("well_id", "production_date"),
             )
         ),
-        merge_sql(TableRows("odm_oil_price", ("price_date",), [], False, ("price_date",))),
+        staged_merge_sql(
+            TableRows("odm_monthly_price", ("product", "month"), [], False, ("product", "month"))
+        ),
+        staging_insert_sql(
+            TableRows("odm_monthly_price", ("product", "month", "price"), [], False, ("month",))
+        ),
         insert_sql(TableRows("odm_division", ("division_id", "division_name"), [])),
     ],
 )
@@ -316,6 +322,7 @@ def test_init_db_scripts_split_into_statements() -> None:
     core = split_script(scripts[1].read_text(), ORACLE_DIR)
     kinds = _kinds(core)
     assert kinds.count("CREATE TABLE") == 7
+    assert kinds.count("CREATE GLOBAL") == 1  # the staging table of daily rows
     assert kinds.count("CREATE OR REPLACE TRIGGER") == 3
     assert kinds.count("CREATE OR REPLACE VIEW") == 3
     assert kinds[-2:] == ["CREATE OR REPLACE PACKAGE", "CREATE OR REPLACE PACKAGE"]
@@ -324,7 +331,8 @@ def test_init_db_scripts_split_into_statements() -> None:
         assert statement.endswith(";") == plsql, statement[:60]
         assert not statement.endswith("/") and "\n/\n" not in statement
     monthly = _kinds(split_script(scripts[2].read_text(), ORACLE_DIR))
-    assert monthly == ["CREATE TABLE", "CREATE INDEX", "CREATE INDEX", "CREATE TABLE"]
+    assert monthly[:4] == ["CREATE TABLE", "CREATE INDEX", "CREATE INDEX", "CREATE TABLE"]
+    assert monthly[4:6] == ["CREATE GLOBAL", "CREATE GLOBAL"]
 
 
 def test_views_are_named_as_the_design_and_never_materialized() -> None:
@@ -345,7 +353,7 @@ def test_uninstall_is_one_block_dropping_every_table() -> None:
     (block,) = split_script((ORACLE_DIR / "uninstall.sql").read_text(), ORACLE_DIR)
     assert block.startswith("BEGIN") and block.endswith("END;")
     for script in ORACLE_DIR.glob("[0-9][0-9][0-9]_*.sql"):
-        for table in re.findall(r"CREATE TABLE (\w+)", script.read_text()):
+        for table in re.findall(r"CREATE (?:GLOBAL TEMPORARY )?TABLE (\w+)", script.read_text()):
             assert f"'{table.upper()}'" in block
 
 

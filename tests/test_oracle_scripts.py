@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from odm.db.base import migration_scripts
-from odm.db.oracle_text import split_script
+from odm.db.oracle_text import STAGE_ORDER, split_script, staging_table
+from odm.importers.targets import TARGETS, Target
 
 ORACLE_DIR = Path(__file__).resolve().parent.parent / "database" / "oracle"
 
@@ -58,3 +61,24 @@ def test_every_json_serialize_raises_its_errors() -> None:
     assert len(calls) == 4
     for call in calls:
         assert " ".join(call.split()).endswith("RETURNING CLOB ASCII ERROR ON ERROR"), call
+
+
+def _table_columns() -> dict[str, list[str]]:
+    """Each table the scripts create, with its column names in order (one column a line)."""
+    tables = {}
+    for statement in _install_statements():
+        if created := re.match(r"CREATE (?:GLOBAL TEMPORARY )?TABLE (\w+)", statement):
+            tables[created[1]] = re.findall(
+                r"^\s+(\w+)\s+(?:NUMBER|VARCHAR2|DATE|BINARY_DOUBLE|TIMESTAMP)\b",
+                statement,
+                re.MULTILINE,
+            )
+    return tables
+
+
+@pytest.mark.parametrize("target", list(TARGETS.values()), ids=list(TARGETS))
+def test_every_import_target_has_a_staging_table_of_its_columns(target: Target) -> None:
+    tables = _table_columns()
+    staging = tables[staging_table(target.table)]
+    assert staging == [STAGE_ORDER, *target.types]
+    assert set(target.types) <= set(tables[target.table])

@@ -54,6 +54,21 @@ CREATE TABLE odm_daily_production (
     PRIMARY KEY (well_id, production_date)
 ) ORGANIZATION INDEX;
 
+-- Rows of an import on their way into odm_daily_production: staged by an array INSERT,
+-- then moved by one MERGE (see the trigger below). Private to the session and the transaction.
+CREATE GLOBAL TEMPORARY TABLE odm_stage_daily_production (
+    stage_seq        NUMBER(19) NOT NULL,   -- the row's position in the import
+    well_id          NUMBER(19),
+    production_date  DATE,
+    hours_on         BINARY_DOUBLE,
+    oil              BINARY_DOUBLE,
+    gas              BINARY_DOUBLE,
+    water            BINARY_DOUBLE,
+    water_injected   BINARY_DOUBLE,
+    oil_sold         BINARY_DOUBLE,
+    sales_value      BINARY_DOUBLE
+) ON COMMIT DELETE ROWS;
+
 CREATE TABLE odm_oil_price (
     price_date  DATE PRIMARY KEY CHECK (price_date = TRUNC(price_date)),
     price       BINARY_DOUBLE NOT NULL
@@ -93,8 +108,12 @@ END;
 /
 
 -- A compound trigger: rows only add to a per-well delta in memory, and the deltas are written
--- once per statement, so an array insert of a million rows costs one update per well, not one
--- per row. An update counts as a delete of the old row and an insert of the new one.
+-- once per execution of the statement. An array INSERT is one execution, so a million rows
+-- cost one update per well; but an array UPDATE, DELETE or MERGE (executemany) executes once
+-- per element, and so do these sections: one update per row. ODM's bulk path therefore sends
+-- single statements only: array INSERTs, and upserts staged in odm_stage_daily_production
+-- and merged by one MERGE. An update counts as a delete of the old row and an insert of the
+-- new one.
 CREATE OR REPLACE TRIGGER odm_daily_totals
     FOR INSERT OR UPDATE OR DELETE ON odm_daily_production
     COMPOUND TRIGGER

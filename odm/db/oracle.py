@@ -32,10 +32,12 @@ from odm.db.base import (
 from odm.db.oracle_text import (
     connect_params,
     insert_sql,
-    merge_sql,
     oracle_params,
     oracle_sql,
     split_script,
+    staged_merge_sql,
+    staging_insert_sql,
+    staging_table,
 )
 from odm.queries import load_sql
 
@@ -143,6 +145,20 @@ def _batches(rows: Iterable[Row], size: int) -> Iterable[list[Row]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+async def _insert_batches(
+    cursor: oracledb.AsyncCursor,
+    sql: str,
+    rows: Iterable[Row],
+    progress: Progress,
+    counted: bool,
+) -> None:
+    """Array-bind the rows into an INSERT, WRITE_BATCH_ROWS at a time."""
+    for batch in _batches(rows, WRITE_BATCH_ROWS):
+        cursor.setinputsizes(*input_types(batch))
+        await cursor.executemany(sql, batch)
+        progress(len(batch) if counted else 0)
 
 
 async def _execute(cursor: oracledb.AsyncCursor, sql: str, params: Params) -> None:
@@ -289,6 +305,10 @@ class OracleDatabase(Database):
         self, tables: Sequence[TableRows], progress: Progress, replace: bool = False
     ) -> None:
         async with self.connection() as conn, conn.cursor() as cursor:
+            # A bulk load sends statements over millions of rows in one round trip (the DELETE
+            # of --replace, the MERGE of an import): like PostgreSQL's, it has no time limit.
+            # The next acquire of this pooled connection sets the limit again.
+            conn.call_timeout = 0
             if replace:
                 for table in reversed(tables):
                     await cursor.execute(f"DELETE FROM {table.table}")
@@ -299,14 +319,21 @@ class OracleDatabase(Database):
     async def _write_table(
         self, cursor: oracledb.AsyncCursor, table: TableRows, progress: Progress
     ) -> None:
-        """Array-bind the table's rows in batches (a MERGE when it has an upsert key)."""
-        sql = merge_sql(table) if table.upsert_key else insert_sql(table)
+        """Array-insert the table's rows in batches; with an upsert key, through staging.
+
+        An array MERGE executes once per row, and so would the totals trigger's statement
+        sections (one update per row): the rows go into the table's staging table (an array
+        INSERT, no trigger) and one MERGE moves them all.
+        """
         date_columns = await self._date_columns(cursor, table)
-        for batch in _batches(table.rows, WRITE_BATCH_ROWS):
-            rows = [_with_dates(row, date_columns) for row in batch]
-            cursor.setinputsizes(*input_types(rows))
-            await cursor.executemany(sql, rows)
-            progress(len(rows) if table.counted else 0)
+        rows = (_with_dates(row, date_columns) for row in table.rows)
+        if not table.upsert_key:
+            await _insert_batches(cursor, insert_sql(table), rows, progress, table.counted)
+            return
+        await cursor.execute(f"DELETE FROM {staging_table(table.table)}")
+        numbered = ((number, *row) for number, row in enumerate(rows))
+        await _insert_batches(cursor, staging_insert_sql(table), numbered, progress, table.counted)
+        await cursor.execute(staged_merge_sql(table))
 
     @staticmethod
     async def _date_columns(cursor: oracledb.AsyncCursor, table: TableRows) -> frozenset[int]:

@@ -22,6 +22,8 @@ BIND_SUFFIX = "_"
 _PLACEHOLDER = re.compile(
     r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|(?<![:\w]):([A-Za-z_]\w*)", re.DOTALL
 )
+# The column of a staging table that keeps the order the rows were written in.
+STAGE_ORDER = "stage_seq"
 _PLSQL_START = re.compile(
     r"\s*(CREATE\s+(OR\s+REPLACE\s+)?(EDITIONABLE\s+)?"
     r"(TRIGGER|PACKAGE|PROCEDURE|FUNCTION|TYPE)\b|BEGIN\b|DECLARE\b)",
@@ -98,21 +100,41 @@ def _finish(lines: list[str]) -> str:
 # --- bulk writes -------------------------------------------------------------------------
 
 
-def merge_sql(table: TableRows) -> str:
-    """A MERGE that replaces the row with the same key or inserts a new one."""
+def insert_sql(table: TableRows) -> str:
+    """An INSERT of one row with positional binds (sent with executemany)."""
+    marks = ", ".join(f":b{i}" for i in range(1, len(table.columns) + 1))
+    return f"INSERT INTO {table.table} ({', '.join(table.columns)}) VALUES ({marks})"
+
+
+def staging_table(table: str) -> str:
+    """The global temporary table that rows upserted into `table` are staged in."""
+    return "odm_stage_" + table.removeprefix("odm_")
+
+
+def staging_insert_sql(table: TableRows) -> str:
+    """An INSERT of one staged row: its position among the rows written, then its columns."""
+    return insert_sql(TableRows(staging_table(table.table), (STAGE_ORDER, *table.columns), ()))
+
+
+def staged_merge_sql(table: TableRows) -> str:
+    """One MERGE of every staged row: a row whose key exists replaces it, others are inserted.
+
+    A key staged twice keeps its last row, as on the other backends (and one MERGE may not
+    change a row twice, ORA-30926).
+    """
     key = table.upsert_key or ()
-    source = ", ".join(f":b{i} AS {c}" for i, c in enumerate(table.columns, 1))
+    columns = ", ".join(table.columns)
+    latest = (
+        f"SELECT {columns}\nFROM (\n    SELECT {columns},\n"
+        f"           ROW_NUMBER() OVER (PARTITION BY {', '.join(key)} "
+        f"ORDER BY {STAGE_ORDER} DESC) AS stage_rank\n"
+        f"    FROM {staging_table(table.table)}\n)\nWHERE stage_rank = 1"
+    )
     on = " AND ".join(f"t.{c} = s.{c}" for c in key)
     updates = ", ".join(f"t.{c} = s.{c}" for c in table.columns if c not in key)
     inserts = ", ".join(f"s.{c}" for c in table.columns)
     matched = f"\nWHEN MATCHED THEN UPDATE SET {updates}" if updates else ""
     return (
-        f"MERGE INTO {table.table} t\nUSING (SELECT {source} FROM dual) s\nON ({on})"
-        f"{matched}\nWHEN NOT MATCHED THEN INSERT ({', '.join(table.columns)}) VALUES ({inserts})"
+        f"MERGE INTO {table.table} t\nUSING (\n{latest}\n) s\nON ({on}){matched}"
+        f"\nWHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({inserts})"
     )
-
-
-def insert_sql(table: TableRows) -> str:
-    """An INSERT of one row with positional binds (sent with executemany)."""
-    marks = ", ".join(f":b{i}" for i in range(1, len(table.columns) + 1))
-    return f"INSERT INTO {table.table} ({', '.join(table.columns)}) VALUES ({marks})"

@@ -1,0 +1,75 @@
+"""The Oracle backend's side of a session, over a recording pool (no server needed): time
+limits, bulk writes and the statements they send."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import sqlglot
+
+from odm.db.base import TableRows
+from odm.db.oracle_text import oracle_sql
+from tests.fake_oracle import FakePool, recording_backend
+from tests.test_oracle_offline import oracle_problems
+
+DAILY = ("well_id", "production_date", "oil")
+
+
+def _upsert(rows: list[tuple[object, ...]]) -> TableRows:
+    return TableRows("odm_daily_production", DAILY, rows, True, ("well_id", "production_date"))
+
+
+def _write(tables: list[TableRows], replace: bool = False) -> FakePool:
+    # The catalogue names the DATE columns of the tables written.
+    dates = [("PRODUCTION_DATE",), ("PRICE_DATE",)]
+    db, pool = recording_backend({"_tab_columns": dates}, statement_timeout=7.5)
+    asyncio.run(db.write_tables(tables, lambda n: None, replace=replace))
+    return pool
+
+
+def test_requests_are_bounded_by_the_statement_timeout() -> None:
+    db, pool = recording_backend(statement_timeout=7.5)
+    asyncio.run(db.execute("DELETE FROM odm_oil_price WHERE price_date < :start", {"start": 1}))
+    assert {sent.call_timeout for sent in pool.log} == {7500}
+
+
+def test_bulk_writes_have_no_round_trip_limit_and_the_next_request_has_it_again() -> None:
+    pool = _write([_upsert([(1, dt.date(2024, 1, 1), 2.0)])], replace=True)
+    assert [sent.call_timeout for sent in pool.log] == [0] * len(pool.log)
+    db, _ = recording_backend(statement_timeout=7.5)
+    db.pool = pool  # type: ignore[assignment]
+    asyncio.run(db.execute("DELETE FROM odm_oil_price", {}))
+    assert pool.log[-2].call_timeout == 7500
+
+
+def test_an_upsert_is_staged_then_merged_in_one_statement() -> None:
+    rows = [(7, dt.date(2024, 1, d), float(d)) for d in range(1, 4)] + [(7, "2024-01-01", 9.0)]
+    pool = _write([_upsert(rows)])
+    kinds = [(sent.kind, sent.sql.split()[0:3]) for sent in pool.log]
+    assert kinds[1:] == [
+        ("execute", ["DELETE", "FROM", "odm_stage_daily_production"]),
+        ("executemany", ["INSERT", "INTO", "odm_stage_daily_production"]),
+        ("execute", ["MERGE", "INTO", "odm_daily_production"]),
+        ("commit", []),
+    ]
+    staged = pool.log[2].params
+    # Each row carries its position, so the last of a repeated key wins the MERGE.
+    assert [row[0] for row in staged] == [0, 1, 2, 3]
+    assert staged[3] == (3, 7, dt.date(2024, 1, 1), 9.0)
+    assert "PARTITION BY well_id, production_date ORDER BY stage_seq DESC" in pool.log[3].sql
+
+
+def test_rows_without_a_key_are_array_inserted() -> None:
+    pool = _write([TableRows("odm_oil_price", ("price_date", "price"), [("2024-01-02", 70.5)])])
+    (insert,) = [sent for sent in pool.log if sent.kind == "executemany"]
+    assert insert.sql.startswith("INSERT INTO odm_oil_price ")
+    assert not [sent for sent in pool.log if "MERGE" in sent.sql]
+
+
+def test_every_statement_of_a_bulk_write_parses_as_oracle() -> None:
+    pool = _write([_upsert([(1, dt.date(2024, 1, 1), 2.0)])], replace=True)
+    for sent in pool.log:
+        if sent.sql:
+            sqlglot.parse_one(oracle_sql(sent.sql), read="oracle")
+            assert oracle_problems(oracle_sql(sent.sql)) == [], sent.sql
