@@ -33,6 +33,7 @@ class FakeConnection:
 
     log: list[Sent]
     answers: dict[str, list[tuple[Any, ...]]]
+    failures: dict[str, Exception] = field(default_factory=dict)
     call_timeout: int = 0
     outputtypehandler: Any = None
     current_schema: str | None = None
@@ -65,6 +66,9 @@ class FakeCursor:
 
     async def execute(self, sql: str, params: Any = None) -> None:
         self.conn.note("execute", sql, params)
+        for text, error in self.conn.failures.items():
+            if text in sql:
+                raise error
         self.rows = next((rows for text, rows in self.conn.answers.items() if text in sql), [])
 
     async def executemany(self, sql: str, rows: Sequence[Any]) -> None:

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from odm.db.base import migration_scripts
-from odm.db.oracle_text import STAGE_ORDER, split_script, staging_table
+from odm.db.oracle_text import (
+    STAGE_ORDER,
+    creates_once,
+    retry_safe,
+    split_script,
+    staging_table,
+)
 from odm.importers.targets import TARGETS, Target
 
 ORACLE_DIR = Path(__file__).resolve().parent.parent / "database" / "oracle"
@@ -82,3 +88,13 @@ def test_every_import_target_has_a_staging_table_of_its_columns(target: Target) 
     staging = tables[staging_table(target.table)]
     assert staging == [STAGE_ORDER, *target.types]
     assert set(target.types) <= set(tables[target.table])
+
+
+def test_every_install_statement_is_safe_to_run_again() -> None:
+    # A retry after a failure part-way: tables and indexes that exist are kept (ORA-00955),
+    # everything else is CREATE OR REPLACE or a PL/SQL block that checks first.
+    unsafe = [s.splitlines()[0] for s in _install_statements() if not retry_safe(s)]
+    assert unsafe == []
+    assert creates_once("CREATE GLOBAL TEMPORARY TABLE t (x NUMBER)")
+    assert not creates_once("CREATE OR REPLACE VIEW v AS SELECT 1 FROM dual")
+    assert not retry_safe("ALTER TABLE t ADD (y NUMBER)")

@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+import oracledb
+import pytest
 import sqlglot
+from oracledb.errors import _Error
 
-from odm.db.base import TableRows
+from odm.db.base import DatabaseError, TableRows, migration_scripts
 from odm.db.oracle_text import oracle_sql
-from tests.fake_oracle import FakePool, recording_backend
+from tests.fake_oracle import FakeCursor, FakePool, recording_backend
 from tests.test_oracle_offline import oracle_problems
 
 DAILY = ("well_id", "production_date", "oil")
@@ -73,3 +76,46 @@ def test_every_statement_of_a_bulk_write_parses_as_oracle() -> None:
         if sent.sql:
             sqlglot.parse_one(oracle_sql(sent.sql), read="oracle")
             assert oracle_problems(oracle_sql(sent.sql)) == [], sent.sql
+
+
+def _exists() -> oracledb.DatabaseError:
+    return oracledb.DatabaseError(_Error("ORA-00955: name is already used by an existing object"))
+
+
+def _install(pool_failures: dict[str, Exception]) -> tuple[bool, FakePool]:
+    db, pool = recording_backend()
+    pool.conn.failures.update(pool_failures)
+    ((version, path), *_) = migration_scripts("oracle")
+    return asyncio.run(db.apply_migration(version, path.read_text("utf-8"))), pool
+
+
+def test_an_install_run_again_keeps_the_tables_that_exist_and_finishes() -> None:
+    # A first run failed after creating some tables: the retry finds them and goes on.
+    applied, pool = _install({"CREATE TABLE odm_division": _exists(), "CREATE INDEX": _exists()})
+    assert applied
+    sent = [s.sql for s in pool.log if s.kind == "execute"]
+    assert any(sql.startswith("CREATE OR REPLACE PACKAGE BODY") for sql in sent)
+    assert sent[-1].startswith("INSERT INTO odm_schema_version")
+
+
+def test_other_install_errors_stop_it() -> None:
+    denied = oracledb.DatabaseError(_Error("ORA-01031: insufficient privileges"))
+    with pytest.raises(DatabaseError, match="ORA-01031"):
+        _install({"CREATE TABLE odm_well ": denied})
+    # "Exists" is no excuse for a statement that replaces: only creations are skipped.
+    with pytest.raises(DatabaseError, match="ORA-00955"):
+        _install({"CREATE OR REPLACE VIEW": _exists()})
+
+
+def test_plsql_that_does_not_compile_fails_the_install() -> None:
+    db, pool = recording_backend()
+
+    class Warned(FakeCursor):
+        async def execute(self, sql: str, params: object = None) -> None:
+            await super().execute(sql, params)
+            self.warning = "DPY-7000: compiled with errors" if "TRIGGER" in sql else None
+
+    pool.conn.cursor = lambda: Warned(pool.conn)  # type: ignore[method-assign]
+    ((version, path), *_) = migration_scripts("oracle")
+    with pytest.raises(DatabaseError, match="odm_well_totals_create"):
+        asyncio.run(db.apply_migration(version, path.read_text("utf-8")))

@@ -31,6 +31,7 @@ from odm.db.base import (
 )
 from odm.db.oracle_text import (
     connect_params,
+    creates_once,
     insert_sql,
     oracle_params,
     oracle_sql,
@@ -161,6 +162,21 @@ async def _insert_batches(
         progress(len(batch) if counted else 0)
 
 
+async def _run_script_statement(cursor: oracledb.AsyncCursor, statement: str) -> None:
+    """One statement of an install script; a table or index that exists already is kept."""
+    try:
+        await cursor.execute(statement)
+    except oracledb.DatabaseError as exc:
+        error = exc.args[0] if exc.args else None
+        if not (creates_once(statement) and getattr(error, "full_code", "") == "ORA-00955"):
+            raise
+        log.info("kept what exists: %s", statement.splitlines()[0])
+        return
+    if cursor.warning is not None:
+        # PL/SQL that does not compile is created anyway, with a warning: fail the install.
+        raise DatabaseError(f"{statement.splitlines()[0]}: {cursor.warning}")
+
+
 async def _execute(cursor: oracledb.AsyncCursor, sql: str, params: Params) -> None:
     """Execute a statement with named binds, renamed as Oracle needs them."""
     await cursor.execute(oracle_sql(sql), oracle_params(params))
@@ -284,15 +300,14 @@ class OracleDatabase(Database):
 
     async def apply_migration(self, version: int, script: str) -> bool:
         # Oracle commits each DDL statement by itself: a failed script leaves the objects made
-        # before the failure; database/oracle/uninstall.sql removes them for a clean retry.
+        # before the failure. Running it again keeps the tables and indexes that exist and
+        # replaces everything else, so a retry finishes the install.
         statements = split_script(script, migrations_dir(self.dialect))
         if await self.schema_version() >= version:
             return False
         async with self.connection() as conn, conn.cursor() as cursor:
             for statement in statements:
-                await cursor.execute(statement)
-                if cursor.warning is not None:
-                    raise DatabaseError(f"{statement.splitlines()[0]}: {cursor.warning}")
+                await _run_script_statement(cursor, statement)
             await _execute(
                 cursor,
                 "INSERT INTO odm_schema_version (version) VALUES (:version)",

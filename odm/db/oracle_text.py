@@ -22,6 +22,14 @@ BIND_SUFFIX = "_"
 _PLACEHOLDER = re.compile(
     r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|(?<![:\w]):([A-Za-z_]\w*)", re.DOTALL
 )
+# Statements that create an object under a name and have no OR REPLACE: run again after a
+# failed install, they find it there (ORA-00955), which means done.
+_CREATES_ONCE = re.compile(
+    r"\s*CREATE\s+(GLOBAL\s+TEMPORARY\s+TABLE|TABLE|(UNIQUE\s+)?INDEX)\s", re.IGNORECASE
+)
+# Statements that can run any number of times: CREATE OR REPLACE, and PL/SQL blocks (which
+# ODM's scripts write to check before they change anything).
+_REPEATABLE = re.compile(r"\s*(CREATE\s+OR\s+REPLACE\s|BEGIN\b|DECLARE\b)", re.IGNORECASE)
 # The column of a staging table that keeps the order the rows were written in.
 STAGE_ORDER = "stage_seq"
 _PLSQL_START = re.compile(
@@ -95,6 +103,16 @@ def _finish(lines: list[str]) -> str:
     if text.endswith("\n/") or text == "/":
         return text[:-1].rstrip()
     return text.removesuffix(";").rstrip()
+
+
+def creates_once(statement: str) -> bool:
+    """Whether a script statement creates a table or index, which a retry finds existing."""
+    return _CREATES_ONCE.match(statement) is not None
+
+
+def retry_safe(statement: str) -> bool:
+    """Whether running the statement again, after a failed install, is harmless."""
+    return creates_once(statement) or _REPEATABLE.match(statement) is not None
 
 
 # --- bulk writes -------------------------------------------------------------------------
