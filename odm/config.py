@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     oracle_mode: Literal["sql", "package"] = Field(
         default="sql", description="ODM_ORACLE_MODE: seed endpoints read rows (sql) or CLOBs."
     )
+    oracle_schema: str | None = Field(
+        default=None,
+        description="ODM_ORACLE_SCHEMA: the schema owning ODM's objects, when the service "
+        "connects as another account (set as each pooled session's CURRENT_SCHEMA).",
+    )
     oracle_clob_piece_chars: int = Field(
         default=32_000, ge=1000, description="ODM_ORACLE_CLOB_PIECE_CHARS: CLOB read size."
     )

@@ -81,10 +81,17 @@ class FakeCursor:
         self.conn.note("callproc", name, list(params))
 
     def var(self, db_type: Any) -> Any:
-        return None
+        return FakeVar()
 
     async def fetchall(self) -> list[tuple[Any, ...]]:
         return self.rows
+
+
+class FakeVar:
+    """An OUT bind that the fake never fills."""
+
+    def getvalue(self) -> Any:
+        return None
 
 
 class FakePool:

@@ -325,14 +325,18 @@ def test_init_db_scripts_split_into_statements() -> None:
     assert kinds.count("CREATE GLOBAL") == 1  # the staging table of daily rows
     assert kinds.count("CREATE OR REPLACE TRIGGER") == 3
     assert kinds.count("CREATE OR REPLACE VIEW") == 3
-    assert kinds[-2:] == ["CREATE OR REPLACE PACKAGE", "CREATE OR REPLACE PACKAGE"]
+    assert kinds[-3:] == [
+        "CREATE OR REPLACE PACKAGE",
+        "CREATE OR REPLACE PACKAGE",
+        "DECLARE L_READER",
+    ]
     for statement, kind in zip(core, kinds, strict=True):
-        plsql = "TRIGGER" in kind or "PACKAGE" in kind
+        plsql = "TRIGGER" in kind or "PACKAGE" in kind or kind.startswith("DECLARE")
         assert statement.endswith(";") == plsql, statement[:60]
         assert not statement.endswith("/") and "\n/\n" not in statement
     monthly = _kinds(split_script(scripts[2].read_text(), ORACLE_DIR))
     assert monthly[:4] == ["CREATE TABLE", "CREATE INDEX", "CREATE INDEX", "CREATE TABLE"]
-    assert monthly[4:6] == ["CREATE GLOBAL", "CREATE GLOBAL"]
+    assert monthly[4:] == ["CREATE GLOBAL", "CREATE GLOBAL", "DECLARE L_READER"]
 
 
 def test_views_are_named_as_the_design_and_never_materialized() -> None:

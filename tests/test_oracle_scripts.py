@@ -16,6 +16,7 @@ from odm.db.oracle_text import (
     staging_table,
 )
 from odm.importers.targets import TARGETS, Target
+from odm.queries import QUERIES_DIR
 
 ORACLE_DIR = Path(__file__).resolve().parent.parent / "database" / "oracle"
 
@@ -98,3 +99,37 @@ def test_every_install_statement_is_safe_to_run_again() -> None:
     assert creates_once("CREATE GLOBAL TEMPORARY TABLE t (x NUMBER)")
     assert not creates_once("CREATE OR REPLACE VIEW v AS SELECT 1 FROM dual")
     assert not retry_safe("ALTER TABLE t ADD (y NUMBER)")
+
+
+def test_the_reader_role_is_granted_everything_the_service_reads() -> None:
+    # grants.sql grants every table named ODM_% and every view named GET_% of the owner.
+    grants = (ORACLE_DIR / "grants.sql").read_text("utf-8")
+    assert "table_name LIKE 'ODM\\_%' ESCAPE '\\'" in grants
+    assert "view_name LIKE 'GET\\_%' ESCAPE '\\'" in grants
+    assert "grant_to('EXECUTE', 'GET_ODM_DATA_PKG', l_reader);" in grants
+    tables = set(_table_columns())
+    views = set(re.findall(r"CREATE OR REPLACE VIEW (\w+)", " ".join(_install_statements())))
+    read = set()
+    for path in [*QUERIES_DIR.glob("*.sql"), *QUERIES_DIR.glob("oracle/*.sql")]:
+        read |= set(re.findall(r"\b(odm_\w+|Get_\w+)", _code(path.read_text("utf-8"))))
+    assert read and read <= tables | views
+    assert all(view.upper().startswith("GET_") for view in views)
+
+
+def test_every_schema_version_ends_with_the_grants() -> None:
+    for _version, path in migration_scripts("oracle"):
+        assert path.read_text("utf-8").rstrip().endswith("@@grants.sql"), path.name
+
+
+def test_the_compose_file_serves_as_the_application_account() -> None:
+    root = ORACLE_DIR.parent.parent
+    compose = (root / "compose.oracle.yaml").read_text("utf-8")
+    accounts = (ORACLE_DIR / "compose" / "odm_accounts.sh").read_text("utf-8")
+    # grants.sql grants to <owner>_READER and <owner>_WRITER: the owner is APP_USER odm.
+    assert "APP_USER: odm " in compose
+    assert "CREATE ROLE odm_reader;" in accounts and "CREATE ROLE odm_writer;" in accounts
+    assert "GRANT CREATE SESSION, odm_reader TO odm_app;" in accounts
+    serving = compose.split("\n  odm:\n", 1)[1]
+    assert "ORACLE_USER: odm_app" in serving and "ODM_ORACLE_SCHEMA: ODM" in serving
+    installing = compose.split("\n  odm-install:\n", 1)[1].split("\n  odm:\n", 1)[0]
+    assert "ORACLE_USER: odm\n" in installing and "odm init-db" in installing

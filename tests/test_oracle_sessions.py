@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 
 import oracledb
 import pytest
 import sqlglot
 from oracledb.errors import _Error
 
+from odm.config import Settings
+from odm.db import open_database
 from odm.db.base import DatabaseError, TableRows, migration_scripts
-from odm.db.oracle_text import oracle_sql
+from odm.db.oracle import OracleDatabase
+from odm.db.oracle_text import oracle_sql, owner_schema
+from odm.queries import QUERIES_DIR, load_sql
 from tests.fake_oracle import FakeCursor, FakePool, recording_backend
 from tests.test_oracle_offline import oracle_problems
 
@@ -119,3 +124,65 @@ def test_plsql_that_does_not_compile_fails_the_install() -> None:
     ((version, path), *_) = migration_scripts("oracle")
     with pytest.raises(DatabaseError, match="odm_well_totals_create"):
         asyncio.run(db.apply_migration(version, path.read_text("utf-8")))
+
+
+# --- the owner's schema --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "schema"), [("odm", "ODM"), ("Odm_Owner$1", "ODM_OWNER$1")])
+def test_the_owner_schema_is_an_identifier_in_upper_case(name: str, schema: str) -> None:
+    assert owner_schema(name) == schema
+    assert owner_schema(None) is None and owner_schema("") is None
+
+
+@pytest.mark.parametrize("name", ["odm; DROP USER x", '"odm"', "1odm", "odm.x", "a" * 129])
+def test_anything_but_a_plain_identifier_is_refused(name: str) -> None:
+    with pytest.raises(ValueError, match="schema name"):
+        owner_schema(name)
+
+
+def test_the_setting_reaches_the_backend() -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url="oracle://odm_app:pw@db:1521/FREEPDB1",
+        oracle_schema="odm",
+    )
+    db = open_database(settings)
+    assert isinstance(db, OracleDatabase) and db.schema == "ODM"
+
+
+def test_every_statement_runs_in_the_owner_schema() -> None:
+    db, pool = recording_backend(schema="odm")
+    asyncio.run(db.schema_version())
+    asyncio.run(db.fetch_all("SELECT 1 FROM odm_well WHERE well_id = :well_id", {"well_id": 1}))
+    assert len(pool.log) == 2
+    assert {sent.current_schema for sent in pool.log} == {"ODM"}
+
+
+def test_without_the_setting_the_session_keeps_its_own_schema() -> None:
+    db, pool = recording_backend()
+    asyncio.run(db.fetch_all("SELECT 1 FROM dual", {}))
+    assert pool.log[0].current_schema is None
+
+
+def test_package_calls_name_the_owner() -> None:
+    db, pool = recording_backend(schema="odm")
+
+    async def call() -> None:
+        async for _piece in db.stream_procedure_json("Get_Division_List", []):
+            pass
+
+    with pytest.raises(DatabaseError, match="returned no CLOB"):
+        asyncio.run(call())
+    assert pool.log[0].sql == "ODM.Get_ODM_Data_Pkg.Get_Division_List"
+
+
+def test_catalogue_queries_find_the_owner_tables_from_any_account() -> None:
+    # user_* views list only the connecting account's own objects (ORA-00942 or "no schema"
+    # for an application account): the owner's are in all_* views, under CURRENT_SCHEMA.
+    for path in QUERIES_DIR.glob("oracle/*.sql"):
+        sql = path.read_text("utf-8")
+        assert not re.search(r"\buser_\w+", sql, re.IGNORECASE), path.name
+        if re.search(r"\ball_\w+", sql, re.IGNORECASE):
+            assert "owner = SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')" in sql, path.name
+        assert oracle_problems(oracle_sql(load_sql(path.stem, "oracle"))) == [], path.name

@@ -12,7 +12,8 @@
 --
 -- `odm init-db` runs this file statement by statement: a statement ends with ";" at the end
 -- of a line, a PL/SQL unit with a line holding only "/". SQL*Plus and SQLcl run it as it is
--- (`@001_core.sql` from this folder); `@@` includes a file of this folder.
+-- (`@001_core.sql` from this folder); `@@` includes a file of this folder. Every version ends
+-- with @@grants.sql, which grants its new objects to the owner's reader and writer roles.
 
 CREATE TABLE odm_schema_version (
     version     NUMBER(10) PRIMARY KEY,
@@ -214,3 +215,4 @@ END;
 
 @@odm_views.sql
 @@get_odm_data_pkg.sql
+@@grants.sql

@@ -67,3 +67,5 @@ CREATE GLOBAL TEMPORARY TABLE odm_stage_monthly_price (
     price      BINARY_DOUBLE,
     source     VARCHAR2(200 CHAR)
 ) ON COMMIT DELETE ROWS;
+
+@@grants.sql

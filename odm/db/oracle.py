@@ -35,6 +35,7 @@ from odm.db.oracle_text import (
     insert_sql,
     oracle_params,
     oracle_sql,
+    owner_schema,
     split_script,
     staged_merge_sql,
     staging_insert_sql,
@@ -208,8 +209,11 @@ class OracleDatabase(Database):
         statement_timeout: float = 60.0,
         clob_piece_chars: int = 32_000,
         client_lib_dir: str | None = None,
+        schema: str | None = None,
     ) -> None:
         self.user, self.password, self.dsn = connect_params(url)
+        # The schema owning ODM's objects when the service connects as another account.
+        self.schema = owner_schema(schema)
         self.pool_size = pool_size
         self.pool_timeout = pool_timeout
         self.call_timeout_ms = int(statement_timeout * 1000)
@@ -257,6 +261,10 @@ class OracleDatabase(Database):
             async with self.pool.acquire() as conn:
                 conn.call_timeout = self.call_timeout_ms
                 conn.outputtypehandler = _output_type_handler
+                if self.schema and conn.current_schema != self.schema:
+                    # ALTER SESSION SET CURRENT_SCHEMA, sent with the next round trip (no extra
+                    # one) and kept by the pooled session: unqualified names find the owner's.
+                    conn.current_schema = self.schema
                 yield conn
         except oracledb.Error as exc:
             raise _translate(exc) from exc
@@ -285,7 +293,8 @@ class OracleDatabase(Database):
             raise ValueError(f"not a procedure of {PACKAGE}: {procedure!r}")
         async with self.connection() as conn, conn.cursor() as cursor:
             out = cursor.var(oracledb.DB_TYPE_CLOB)
-            await cursor.callproc(f"{PACKAGE}.{procedure}", [*params, out])
+            owner = f"{self.schema}." if self.schema else ""
+            await cursor.callproc(f"{owner}{PACKAGE}.{procedure}", [*params, out])
             lob = out.getvalue()
             if lob is None:
                 raise DatabaseError(f"{PACKAGE}.{procedure} returned no CLOB")

@@ -22,6 +22,8 @@ BIND_SUFFIX = "_"
 _PLACEHOLDER = re.compile(
     r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|(?<![:\w]):([A-Za-z_]\w*)", re.DOTALL
 )
+# A schema name as ODM accepts it: an unquoted Oracle identifier.
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_$#]{0,127}")
 # Statements that create an object under a name and have no OR REPLACE: run again after a
 # failed install, they find it there (ORA-00955), which means done.
 _CREATES_ONCE = re.compile(
@@ -48,6 +50,16 @@ def connect_params(url: str) -> tuple[str, str, str]:
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     dsn = f"{host}:{parts.port or 1521}/{parts.path.lstrip('/')}"
     return unquote(parts.username or ""), unquote(parts.password or ""), dsn
+
+
+def owner_schema(name: str | None) -> str | None:
+    """The schema owning ODM's objects as Oracle spells it (upper case), or None for the
+    connecting account's own schema. Only plain identifiers: it is written into SQL."""
+    if not name:
+        return None
+    if not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"not an Oracle schema name (unquoted identifier): {name!r}")
+    return name.upper()
 
 
 @cache
