@@ -55,7 +55,7 @@ def test_the_application_account_cannot_write(oracle_demo: tuple[str, DemoData])
         asyncio.run(_write_as(app_settings(url), "DELETE FROM odm_oil_price"))
 
 
-def test_the_writer_role_loads_and_upserts(tmp_path: Path) -> None:
+def test_the_writer_role_loads_upserts_and_recomputes(tmp_path: Path) -> None:
     from tests.oracle_backend import LOADER_ACCOUNTS
 
     with empty_database("oracle", tmp_path) as url:
@@ -80,5 +80,6 @@ async def _load_as_loader(settings: Settings) -> None:
         )
         await db.write_tables([table], lambda n: None)
         assert await db.fetch_all("SELECT price FROM odm_monthly_price", {}) == [(71.0,)]
+        await db.recompute_totals()
     finally:
         await db.close()

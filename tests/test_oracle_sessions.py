@@ -186,3 +186,16 @@ def test_catalogue_queries_find_the_owner_tables_from_any_account() -> None:
         if re.search(r"\ball_\w+", sql, re.IGNORECASE):
             assert "owner = SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')" in sql, path.name
         assert oracle_problems(oracle_sql(load_sql(path.stem, "oracle"))) == [], path.name
+
+
+def test_recompute_totals_is_one_serializable_merge_without_time_limit() -> None:
+    db, pool = recording_backend(statement_timeout=7.5)
+    asyncio.run(db.recompute_totals())
+    first, merge, commit = pool.log
+    assert first.sql == "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"
+    assert not merge.sql.endswith(";")  # ORA-00933 (a `;` ends PL/SQL, not SQL)
+    assert "MERGE INTO odm_well_totals t" in merge.sql and merge.call_timeout == 0
+    assert commit.kind == "commit"
+    for sent in (first, merge):
+        sqlglot.parse_one(sent.sql, read="oracle")
+        assert oracle_problems(sent.sql) == [], sent.sql

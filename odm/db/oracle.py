@@ -373,6 +373,16 @@ class OracleDatabase(Database):
             await conn.commit()
             return count
 
+    async def recompute_totals(self) -> None:
+        async with self.connection() as conn, conn.cursor() as cursor:
+            # Serializable: the sums come from the transaction's snapshot, and a totals row
+            # that a write changed after it makes the MERGE fail (ORA-08177) rather than
+            # overwrite that write's delta. No time limit: it reads every row.
+            await cursor.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+            conn.call_timeout = 0
+            await cursor.execute(load_sql("recompute_well_totals", self.dialect))
+            await conn.commit()
+
 
 def _with_dates(row: Row, date_columns: frozenset[int]) -> Row:
     if not date_columns:
