@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-import time
 from collections.abc import AsyncGenerator, Iterator
 from pathlib import Path
 from typing import Any
@@ -568,31 +567,34 @@ def test_database_down_is_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) 
             assert response.status_code == 503 and response.headers["Retry-After"]
 
 
-def test_a_server_that_never_answers_is_unavailable_within_the_pool_timeout() -> None:
-    async def run() -> tuple[Exception | None, float, float]:
+# Generous bounds on behaviour that must not hang (a pool timeout of 0.5 s, a close bound of
+# 0.5 s): exceeding one fails the test with TimeoutError; no duration is compared.
+NO_HANG = 30.0
+
+
+def test_a_server_that_never_answers_is_unavailable_and_nothing_hangs() -> None:
+    async def run() -> Exception | None:
         silent: list[asyncio.StreamWriter] = []  # accepted, never answered
         server = await asyncio.start_server(lambda _r, w: silent.append(w), "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         db = OracleDatabase(f"oracle://odm:pw@127.0.0.1:{port}/FREEPDB1", pool_timeout=0.5)
         db.close_timeout = 0.5
         await db.open()
-        started, error = time.monotonic(), None
+        error = None
         try:
-            await db.fetch_all("SELECT 1 FROM dual", {})
+            await asyncio.wait_for(db.fetch_all("SELECT 1 FROM dual", {}), NO_HANG)
         except DatabaseUnavailable as exc:
             error = exc
-        waited = time.monotonic() - started
-        started = time.monotonic()
-        await db.close()
+        await asyncio.wait_for(db.close(), NO_HANG)
         for writer in silent:
             writer.close()
         server.close()
         await server.wait_closed()
-        return error, waited, time.monotonic() - started
+        return error
 
-    error, waited, closing = asyncio.run(run())
+    error = asyncio.run(run())
+    # DPY-4005: no connection within the pool's wait timeout (not the test's bound).
     assert isinstance(error, DatabaseUnavailable) and "DPY-4005" in str(error)
-    assert waited < 3 and closing < 1.5
 
 
 def test_demo_rows_fit_the_oracle_columns() -> None:
