@@ -57,6 +57,7 @@ class FakeCursor:
     rowcount: int = 0
     input_sizes: list[Sequence[Any]] = field(default_factory=list)
     rows: list[tuple[Any, ...]] = field(default_factory=list)
+    description: list[tuple[Any, ...]] = field(default_factory=list)  # no columns named
 
     async def __aenter__(self) -> FakeCursor:
         return self

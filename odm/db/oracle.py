@@ -273,7 +273,7 @@ class OracleDatabase(Database):
 
     async def fetch_all(self, sql: str, params: Params) -> list[Row]:
         async with self.connection() as conn, conn.cursor() as cursor:
-            await _execute(cursor, sql, params)
+            await cursor.execute(oracle_sql(sql), oracle_params(params))
             return list(await cursor.fetchall())
 
     async def stream(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Batch]:
@@ -281,7 +281,7 @@ class OracleDatabase(Database):
             # The first batch comes back with the execute; each later one is one round trip.
             cursor.arraysize = batch_rows
             cursor.prefetchrows = batch_rows + 1
-            await _execute(cursor, sql, params)
+            await cursor.execute(oracle_sql(sql), oracle_params(params))
             while batch := await cursor.fetchmany(batch_rows):
                 yield batch
 
