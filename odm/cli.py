@@ -126,6 +126,21 @@ def demo(
         console.print("the database already has wells: nothing written")
 
 
+@app.command("recompute-totals")
+def recompute_totals(database: DatabaseOption = None) -> None:
+    """Recompute every well's life-to-date totals from its rows (removes rounding drift)."""
+
+    async def run() -> None:
+        db = await _with_db(_settings(database))
+        try:
+            await db.recompute_totals()
+        finally:
+            await db.close()
+
+    _run(run())
+    console.print("well totals recomputed from the daily and budget rows")
+
+
 def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     oracle_mode: Literal["sql", "package"] = Field(
         default="sql", description="ODM_ORACLE_MODE: seed endpoints read rows (sql) or CLOBs."
     )
+    oracle_schema: str | None = Field(
+        default=None,
+        description="ODM_ORACLE_SCHEMA: the schema owning ODM's objects, when the service "
+        "connects as another account (set as each pooled session's CURRENT_SCHEMA).",
+    )
     oracle_clob_piece_chars: int = Field(
         default=32_000, ge=1000, description="ODM_ORACLE_CLOB_PIECE_CHARS: CLOB read size."
     )
@@ -72,11 +77,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _split_db_host_port(self) -> Settings:
         """The original code's DB_HOST carried `host:port`; ORACLE_PORT still wins."""
-        if self.oracle_host and ":" in self.oracle_host:
-            host, _, port = self.oracle_host.rpartition(":")
-            if port.isdigit():
-                self.oracle_host = host
-                self.oracle_port = self.oracle_port or int(port)
+        if self.oracle_host:
+            self.oracle_host, port = split_host_port(self.oracle_host)
+            self.oracle_port = self.oracle_port or port
         return self
 
     def resolved_database_url(self) -> str:
@@ -93,4 +96,21 @@ class Settings(BaseSettings):
         password = quote(self.oracle_password or "", safe="")
         credentials = f"{user}:{password}@" if user else ""
         port = self.oracle_port or 1521
-        return f"oracle://{credentials}{self.oracle_host}:{port}/{self.oracle_service_name or ''}"
+        host = self.oracle_host or ""
+        host = f"[{host}]" if ":" in host else host  # an IPv6 address
+        return f"oracle://{credentials}{host}:{port}/{self.oracle_service_name or ''}"
+
+
+def split_host_port(text: str) -> tuple[str, int | None]:
+    """`host`, `host:port`, `[ipv6]` or `[ipv6]:port` as the host (no brackets) and its port.
+
+    A bare IPv6 address (`::1`, more than one colon) has no port.
+    """
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.removeprefix(":")
+        return host, int(port) if port.isdigit() else None
+    host, colon, port = text.rpartition(":")
+    if colon and ":" not in host and port.isdigit():
+        return host, int(port)
+    return text, None

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,6 +25,9 @@ REQUIRE_ENV = "ODM_TEST_REQUIRE"  # comma-separated backends that must not be sk
 
 # Small but complete: every division, injectors, shut-in and abandoned wells.
 TEST_SPEC = DemoSpec(wells=16, years=2, seed=7)
+# The account a deployment serves a database with, where that is not the account that owns
+# it (Oracle): the owner's URL -> (the application account's URL, the owner's schema).
+APPLICATION_ACCOUNTS: dict[str, tuple[str, str]] = {}
 
 
 def required(backend: str) -> bool:
@@ -59,6 +63,15 @@ def postgres_database() -> Iterator[str]:
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+
+def app_settings(url: str, **options: Any) -> Settings:
+    """Settings that serve the database at `url` as a deployment does: on Oracle, as the
+    least-privilege application account (the owner's reader role), in the owner's schema."""
+    if url not in APPLICATION_ACCOUNTS:
+        return Settings(database_url=url, **options)
+    app_url, schema = APPLICATION_ACCOUNTS[url]
+    return Settings(database_url=app_url, oracle_schema=schema, **options)
 
 
 def sqlite_url(folder: Path) -> str:

@@ -9,9 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from odm.app import create_app
-from odm.config import Settings
 from odm.demo import DemoData
-from tests.backends import empty_database, load_demo_sync
+from tests.backends import app_settings, empty_database, load_demo_sync
 
 BACKENDS = ["sqlite", "postgresql", "oracle"]
 
@@ -40,9 +39,10 @@ def fresh_database(backend: str, tmp_path: Path) -> Iterator[tuple[str, DemoData
 
 @pytest.fixture(scope="session")
 def client(demo_database: tuple[str, DemoData]) -> Iterator[TestClient]:
-    """An HTTP client of an app over the demo database."""
+    """An HTTP client of an app over the demo database (on Oracle, as the application
+    account)."""
     url, _ = demo_database
-    with TestClient(create_app(Settings(database_url=url))) as test_client:
+    with TestClient(create_app(app_settings(url))) as test_client:
         yield test_client
 
 
@@ -50,5 +50,5 @@ def client(demo_database: tuple[str, DemoData]) -> Iterator[TestClient]:
 def fresh_client(fresh_database: tuple[str, DemoData]) -> Iterator[TestClient]:
     """An HTTP client of an app over a database the test may change."""
     url, _ = fresh_database
-    with TestClient(create_app(Settings(database_url=url))) as test_client:
+    with TestClient(create_app(app_settings(url))) as test_client:
         yield test_client

@@ -12,7 +12,7 @@ from odm.cli import app
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", ["init-db", "demo", "serve"])
+@pytest.mark.parametrize("command", ["init-db", "demo", "recompute-totals", "serve"])
 def test_every_command_has_help_and_a_database_option(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -41,3 +41,10 @@ def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
     bad_url = runner.invoke(app, ["init-db", "-d", "mysql://x"])
     assert bad_url.exit_code != 0 and "unsupported database URL" in bad_url.output
     assert runner.invoke(app, ["demo", "-d", url, "--wells", "0"]).exit_code == 2
+
+
+def test_recompute_totals(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert runner.invoke(app, ["demo", "-d", url, "--wells", "2", "--years", "1"]).exit_code == 0
+    result = runner.invoke(app, ["recompute-totals", "-d", url])
+    assert result.exit_code == 0 and "recomputed" in result.output

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-import time
 from collections.abc import AsyncGenerator, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,16 +34,16 @@ from odm.db.base import (
     TableRows,
     migration_scripts,
 )
-from odm.db.oracle import (
-    OracleDatabase,
+from odm.db.oracle import OracleDatabase, read_clob_pieces, ucs2_length
+from odm.db.oracle_text import (
+    BIND_SUFFIX,
     connect_params,
     insert_sql,
-    merge_sql,
     oracle_params,
     oracle_sql,
-    read_clob_pieces,
     split_script,
-    ucs2_length,
+    staged_merge_sql,
+    staging_insert_sql,
 )
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData, DemoSpec
 from odm.queries import load_sql
@@ -89,6 +88,9 @@ class RecordingDatabase(Database):
     async def execute(self, sql: str, params: Params) -> int:
         self.statements.append((sql, dict(params)))
         return 0
+
+    async def recompute_totals(self) -> None:
+        """Not used by the API."""
 
 
 def _value(name: str, schema: dict[str, Any]) -> Any:
@@ -189,21 +191,34 @@ def test_every_sent_statement_parses_as_oracle(
     assert failures == {}
 
 
-def test_every_bind_is_passed_and_none_is_a_reserved_word(
+def test_every_bind_is_passed_suffixed_and_short(
     sent_statements: list[tuple[str, dict[str, Any]]],
 ) -> None:
     for sql, params in sent_statements:
-        binds = set(re.findall(r"(?<![:\w]):([A-Za-z_]\w*)", sql))
+        code = re.sub(r"'[^']*'|--[^\n]*", "", sql)
+        binds = set(re.findall(r"(?<![:\w]):([A-Za-z_]\w*)", code))
         assert binds <= set(params), sql
-        assert not binds & {"start", "date", "level", "size", "uid", "user", "mode"}, sql
+        # No reserved word ends with the suffix (ORA-01745); bind names hold 30 bytes.
+        assert all(b.endswith(BIND_SUFFIX) and len(b) <= 30 for b in binds), sql
 
 
-def test_reserved_bind_names_are_renamed_and_text_is_never_guessed_to_be_a_date() -> None:
-    sql = oracle_sql("SELECT 1 FROM t WHERE d >= :start AND d <= :end AND x = :starts")
-    assert sql == "SELECT 1 FROM t WHERE d >= :start_ AND d <= :end AND x = :starts"
+def test_every_bind_name_is_suffixed_and_text_is_never_guessed_to_be_a_date() -> None:
+    sql = oracle_sql("SELECT 1 FROM t WHERE d >= :start AND d <= :end AND x = :rows")
+    assert sql == "SELECT 1 FROM t WHERE d >= :start_ AND d <= :end_ AND x = :rows_"
     day = dt.date(2024, 2, 29)
-    params = oracle_params({"start": day, "end": "x", "key": "2021-13-45", "n": 1})
-    assert params == {"start_": day, "end": "x", "key": "2021-13-45", "n": 1}
+    params = oracle_params({"start": day, "comment": "x", "key": "2021-13-45", "n": 1})
+    assert params == {"start_": day, "comment_": "x", "key_": "2021-13-45", "n_": 1}
+
+
+@pytest.mark.parametrize("word", ["rows", "comment", "file", "session", "option", "access"])
+def test_reserved_words_bind_under_another_name(word: str) -> None:
+    assert oracle_sql(f"SELECT 1 FROM t WHERE x = :{word}") == f"SELECT 1 FROM t WHERE x = :{word}_"
+    assert list(oracle_params({word: 1})) == [f"{word}_"]
+
+
+def test_colons_in_literals_comments_and_assignments_are_not_binds() -> None:
+    sql = "SELECT 'a :b', \"c:d\" FROM t -- :e\nWHERE x = :x /* :y */ AND z := 1"
+    assert oracle_sql(sql) == sql.replace("= :x ", "= :x_ ")
 
 
 @pytest.mark.parametrize(
@@ -213,16 +228,21 @@ def test_reserved_bind_names_are_renamed_and_text_is_never_guessed_to_be_a_date(
         load_sql("date_columns", "oracle"),
         "SELECT COALESCE(MAX(version), 0) FROM odm_schema_version",
         "INSERT INTO odm_schema_version (version) VALUES (:version)",
-        merge_sql(
+        staged_merge_sql(
             TableRows(
-                "odm_well_budget",
-                ("well_id", "month", "budget", "actual"),
+                "odm_daily_production",
+                ("well_id", "production_date", "oil"),
                 [],
                 False,
-                ("well_id", "month"),
+                ("well_id", "production_date"),
             )
         ),
-        merge_sql(TableRows("odm_oil_price", ("price_date",), [], False, ("price_date",))),
+        staged_merge_sql(
+            TableRows("odm_monthly_price", ("product", "month"), [], False, ("product", "month"))
+        ),
+        staging_insert_sql(
+            TableRows("odm_monthly_price", ("product", "month", "price"), [], False, ("month",))
+        ),
         insert_sql(TableRows("odm_division", ("division_id", "division_name"), [])),
     ],
 )
@@ -303,15 +323,21 @@ def test_init_db_scripts_split_into_statements() -> None:
     core = split_script(scripts[1].read_text(), ORACLE_DIR)
     kinds = _kinds(core)
     assert kinds.count("CREATE TABLE") == 7
+    assert kinds.count("CREATE GLOBAL") == 1  # the staging table of daily rows
     assert kinds.count("CREATE OR REPLACE TRIGGER") == 3
     assert kinds.count("CREATE OR REPLACE VIEW") == 3
-    assert kinds[-2:] == ["CREATE OR REPLACE PACKAGE", "CREATE OR REPLACE PACKAGE"]
+    assert kinds[-3:] == [
+        "CREATE OR REPLACE PACKAGE",
+        "CREATE OR REPLACE PACKAGE",
+        "DECLARE L_READER",
+    ]
     for statement, kind in zip(core, kinds, strict=True):
-        plsql = "TRIGGER" in kind or "PACKAGE" in kind
+        plsql = "TRIGGER" in kind or "PACKAGE" in kind or kind.startswith("DECLARE")
         assert statement.endswith(";") == plsql, statement[:60]
         assert not statement.endswith("/") and "\n/\n" not in statement
     monthly = _kinds(split_script(scripts[2].read_text(), ORACLE_DIR))
-    assert monthly == ["CREATE TABLE", "CREATE INDEX", "CREATE INDEX", "CREATE TABLE"]
+    assert monthly[:4] == ["CREATE TABLE", "CREATE INDEX", "CREATE INDEX", "CREATE TABLE"]
+    assert monthly[4:] == ["CREATE GLOBAL", "CREATE GLOBAL", "DECLARE L_READER"]
 
 
 def test_views_are_named_as_the_design_and_never_materialized() -> None:
@@ -332,7 +358,7 @@ def test_uninstall_is_one_block_dropping_every_table() -> None:
     (block,) = split_script((ORACLE_DIR / "uninstall.sql").read_text(), ORACLE_DIR)
     assert block.startswith("BEGIN") and block.endswith("END;")
     for script in ORACLE_DIR.glob("[0-9][0-9][0-9]_*.sql"):
-        for table in re.findall(r"CREATE TABLE (\w+)", script.read_text()):
+        for table in re.findall(r"CREATE (?:GLOBAL TEMPORARY )?TABLE (\w+)", script.read_text()):
             assert f"'{table.upper()}'" in block
 
 
@@ -484,6 +510,35 @@ def test_oracle_variables_win_over_db_variables(clean_env: pytest.MonkeyPatch) -
     assert _settings().resolved_database_url().endswith("@old.example:1600/FREEPDB1")
 
 
+@pytest.mark.parametrize(
+    ("url", "dsn"),
+    [
+        ("oracle://u:p@[::1]:1521/FREEPDB1", "[::1]:1521/FREEPDB1"),
+        ("oracle://u:p@[2001:db8::7]/ORCL", "[2001:db8::7]:1521/ORCL"),
+        ("oracle://u:p@10.0.0.7:1600/ORCL", "10.0.0.7:1600/ORCL"),
+    ],
+)
+def test_ipv6_hosts_keep_their_brackets_in_the_dsn(url: str, dsn: str) -> None:
+    assert connect_params(url) == ("u", "p", dsn)
+
+
+@pytest.mark.parametrize(
+    ("name", "host", "dsn"),
+    [
+        ("ORACLE_HOST", "::1", "[::1]:1521/FREEPDB1"),
+        ("ORACLE_HOST", "[fe80::1]", "[fe80::1]:1521/FREEPDB1"),
+        ("DB_HOST", "[2001:db8::7]:1600", "[2001:db8::7]:1600/FREEPDB1"),
+        ("DB_HOST", "2001:db8::7", "[2001:db8::7]:1521/FREEPDB1"),
+    ],
+)
+def test_ipv6_hosts_in_the_settings(
+    clean_env: pytest.MonkeyPatch, name: str, host: str, dsn: str
+) -> None:
+    clean_env.setenv(name, host)
+    clean_env.setenv("ORACLE_SERVICE_NAME", "FREEPDB1")
+    assert connect_params(_settings().resolved_database_url())[2] == dsn
+
+
 def test_open_database_builds_the_oracle_backend_from_settings() -> None:
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -511,31 +566,34 @@ def test_database_down_is_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) 
             assert response.status_code == 503 and response.headers["Retry-After"]
 
 
-def test_a_server_that_never_answers_is_unavailable_within_the_pool_timeout() -> None:
-    async def run() -> tuple[Exception | None, float, float]:
+# Generous bounds on behaviour that must not hang (a pool timeout of 0.5 s, a close bound of
+# 0.5 s): exceeding one fails the test with TimeoutError; no duration is compared.
+NO_HANG = 30.0
+
+
+def test_a_server_that_never_answers_is_unavailable_and_nothing_hangs() -> None:
+    async def run() -> Exception | None:
         silent: list[asyncio.StreamWriter] = []  # accepted, never answered
         server = await asyncio.start_server(lambda _r, w: silent.append(w), "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         db = OracleDatabase(f"oracle://odm:pw@127.0.0.1:{port}/FREEPDB1", pool_timeout=0.5)
         db.close_timeout = 0.5
         await db.open()
-        started, error = time.monotonic(), None
+        error = None
         try:
-            await db.fetch_all("SELECT 1 FROM dual", {})
+            await asyncio.wait_for(db.fetch_all("SELECT 1 FROM dual", {}), NO_HANG)
         except DatabaseUnavailable as exc:
             error = exc
-        waited = time.monotonic() - started
-        started = time.monotonic()
-        await db.close()
+        await asyncio.wait_for(db.close(), NO_HANG)
         for writer in silent:
             writer.close()
         server.close()
         await server.wait_closed()
-        return error, waited, time.monotonic() - started
+        return error
 
-    error, waited, closing = asyncio.run(run())
+    error = asyncio.run(run())
+    # DPY-4005: no connection within the pool's wait timeout (not the test's bound).
     assert isinstance(error, DatabaseUnavailable) and "DPY-4005" in str(error)
-    assert waited < 3 and closing < 1.5
 
 
 def test_demo_rows_fit_the_oracle_columns() -> None:

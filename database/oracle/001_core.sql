@@ -12,7 +12,8 @@
 --
 -- `odm init-db` runs this file statement by statement: a statement ends with ";" at the end
 -- of a line, a PL/SQL unit with a line holding only "/". SQL*Plus and SQLcl run it as it is
--- (`@001_core.sql` from this folder); `@@` includes a file of this folder.
+-- (`@001_core.sql` from this folder); `@@` includes a file of this folder. Every version ends
+-- with @@grants.sql, which grants its new objects to the owner's reader and writer roles.
 
 CREATE TABLE odm_schema_version (
     version     NUMBER(10) PRIMARY KEY,
@@ -54,6 +55,21 @@ CREATE TABLE odm_daily_production (
     PRIMARY KEY (well_id, production_date)
 ) ORGANIZATION INDEX;
 
+-- Rows of an import on their way into odm_daily_production: staged by an array INSERT,
+-- then moved by one MERGE (see the trigger below). Private to the session and the transaction.
+CREATE GLOBAL TEMPORARY TABLE odm_stage_daily_production (
+    stage_seq        NUMBER(19) NOT NULL,   -- the row's position in the import
+    well_id          NUMBER(19),
+    production_date  DATE,
+    hours_on         BINARY_DOUBLE,
+    oil              BINARY_DOUBLE,
+    gas              BINARY_DOUBLE,
+    water            BINARY_DOUBLE,
+    water_injected   BINARY_DOUBLE,
+    oil_sold         BINARY_DOUBLE,
+    sales_value      BINARY_DOUBLE
+) ON COMMIT DELETE ROWS;
+
 CREATE TABLE odm_oil_price (
     price_date  DATE PRIMARY KEY CHECK (price_date = TRUNC(price_date)),
     price       BINARY_DOUBLE NOT NULL
@@ -93,8 +109,12 @@ END;
 /
 
 -- A compound trigger: rows only add to a per-well delta in memory, and the deltas are written
--- once per statement, so an array insert of a million rows costs one update per well, not one
--- per row. An update counts as a delete of the old row and an insert of the new one.
+-- once per execution of the statement. An array INSERT is one execution, so a million rows
+-- cost one update per well; but an array UPDATE, DELETE or MERGE (executemany) executes once
+-- per element, and so do these sections: one update per row. ODM's bulk path therefore sends
+-- single statements only: array INSERTs, and upserts staged in odm_stage_daily_production
+-- and merged by one MERGE. An update counts as a delete of the old row and an insert of the
+-- new one.
 CREATE OR REPLACE TRIGGER odm_daily_totals
     FOR INSERT OR UPDATE OR DELETE ON odm_daily_production
     COMPOUND TRIGGER
@@ -147,24 +167,29 @@ CREATE OR REPLACE TRIGGER odm_daily_totals
         END IF;
     END AFTER EACH ROW;
 
+    -- A timing point takes no declarations between IS and BEGIN (PLS-00103 on a strict
+    -- compiler): its variables live in a nested block.
     AFTER STATEMENT IS
-        l_key   VARCHAR2(20) := g_deltas.FIRST;
-        l_delta delta_t;
     BEGIN
-        WHILE l_key IS NOT NULL LOOP
-            l_delta := g_deltas(l_key);
-            UPDATE odm_well_totals t SET
-                t.day_count = t.day_count + l_delta.day_count,
-                t.hours_on = t.hours_on + l_delta.hours_on,
-                t.oil = t.oil + l_delta.oil,
-                t.gas = t.gas + l_delta.gas,
-                t.water = t.water + l_delta.water,
-                t.water_injected = t.water_injected + l_delta.water_injected,
-                t.oil_sold = t.oil_sold + l_delta.oil_sold,
-                t.sales_value = t.sales_value + l_delta.sales_value
-            WHERE t.well_id = TO_NUMBER(l_key);
-            l_key := g_deltas.NEXT(l_key);
-        END LOOP;
+        DECLARE
+            l_key   VARCHAR2(20) := g_deltas.FIRST;
+            l_delta delta_t;
+        BEGIN
+            WHILE l_key IS NOT NULL LOOP
+                l_delta := g_deltas(l_key);
+                UPDATE odm_well_totals t SET
+                    t.day_count = t.day_count + l_delta.day_count,
+                    t.hours_on = t.hours_on + l_delta.hours_on,
+                    t.oil = t.oil + l_delta.oil,
+                    t.gas = t.gas + l_delta.gas,
+                    t.water = t.water + l_delta.water,
+                    t.water_injected = t.water_injected + l_delta.water_injected,
+                    t.oil_sold = t.oil_sold + l_delta.oil_sold,
+                    t.sales_value = t.sales_value + l_delta.sales_value
+                WHERE t.well_id = TO_NUMBER(l_key);
+                l_key := g_deltas.NEXT(l_key);
+            END LOOP;
+        END;
         g_deltas.DELETE;
     END AFTER STATEMENT;
 END odm_daily_totals;
@@ -190,3 +215,4 @@ END;
 
 @@odm_views.sql
 @@get_odm_data_pkg.sql
+@@grants.sql

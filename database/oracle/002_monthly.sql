@@ -38,3 +38,34 @@ CREATE TABLE odm_monthly_price (
     source   VARCHAR2(200 CHAR) NOT NULL,
     PRIMARY KEY (product, month)
 );
+
+-- Imported rows on their way into the two tables above: an array INSERT here, then one MERGE
+-- (as for daily rows in version 1). Private to the session and the transaction.
+CREATE GLOBAL TEMPORARY TABLE odm_stage_monthly_production (
+    stage_seq       NUMBER(19) NOT NULL,      -- the row's position in the import
+    entity_type     VARCHAR2(16),
+    entity_key      VARCHAR2(64 CHAR),
+    month           DATE,
+    division_id     NUMBER(19),
+    well_id         NUMBER(19),
+    entity_name     VARCHAR2(200 CHAR),
+    days_on         BINARY_DOUBLE,
+    oil             BINARY_DOUBLE,
+    condensate      BINARY_DOUBLE,
+    ngl             BINARY_DOUBLE,
+    gas             BINARY_DOUBLE,
+    associated_gas  BINARY_DOUBLE,
+    water           BINARY_DOUBLE,
+    water_injected  BINARY_DOUBLE,
+    source          VARCHAR2(200 CHAR)
+) ON COMMIT DELETE ROWS;
+
+CREATE GLOBAL TEMPORARY TABLE odm_stage_monthly_price (
+    stage_seq  NUMBER(19) NOT NULL,
+    product    VARCHAR2(16),
+    month      DATE,
+    price      BINARY_DOUBLE,
+    source     VARCHAR2(200 CHAR)
+) ON COMMIT DELETE ROWS;
+
+@@grants.sql

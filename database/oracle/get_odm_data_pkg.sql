@@ -15,6 +15,9 @@
 --   * JSON_SERIALIZE ... ASCII writes every non-ASCII character as a \uXXXX escape, so the
 --     CLOB holds one byte per character and a reader taking it in pieces can never cut a
 --     UTF-16 surrogate pair in two, whatever the piece size.
+--   * JSON_SERIALIZE says ERROR ON ERROR: its documented default (NULL ON ERROR) would turn
+--     a failure into NULL, which empty_if_null would then answer as an empty array.
+--   * JSON_SERIALIZE is what needs Oracle Database 19c.
 
 CREATE OR REPLACE PACKAGE Get_ODM_Data_Pkg AUTHID DEFINER AS
     PROCEDURE Get_Division_List(p_json OUT CLOB);
@@ -45,7 +48,7 @@ CREATE OR REPLACE PACKAGE BODY Get_ODM_Data_Pkg AS
                        ORDER BY d.division_id
                        ABSENT ON NULL
                        RETURNING CLOB)
-                   RETURNING CLOB ASCII)
+                   RETURNING CLOB ASCII ERROR ON ERROR)
           INTO p_json
           FROM odm_division d
          WHERE d.division_name IS NOT NULL;
@@ -68,7 +71,7 @@ CREATE OR REPLACE PACKAGE BODY Get_ODM_Data_Pkg AS
                        ORDER BY s.division_id
                        ABSENT ON NULL
                        RETURNING CLOB)
-                   RETURNING CLOB ASCII)
+                   RETURNING CLOB ASCII ERROR ON ERROR)
           INTO p_json
           FROM Get_Division_Summary_Data_MV s;
         empty_if_null(p_json);
@@ -91,7 +94,7 @@ CREATE OR REPLACE PACKAGE BODY Get_ODM_Data_Pkg AS
                        ORDER BY s.well_id
                        ABSENT ON NULL
                        RETURNING CLOB)
-                   RETURNING CLOB ASCII)
+                   RETURNING CLOB ASCII ERROR ON ERROR)
           INTO p_json
           FROM Get_Well_Summary_Data_MV s
          WHERE s.well_id = p_well_id
@@ -116,7 +119,7 @@ CREATE OR REPLACE PACKAGE BODY Get_ODM_Data_Pkg AS
                        ORDER BY v.date_value
                        ABSENT ON NULL
                        RETURNING CLOB)
-                   RETURNING CLOB ASCII)
+                   RETURNING CLOB ASCII ERROR ON ERROR)
           INTO p_json
           FROM Get_Well_Summary_By_Day_VW v
          WHERE v.well_id = p_well_id

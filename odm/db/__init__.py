@@ -30,6 +30,7 @@ def open_database(settings: Settings, url: str | None = None) -> Database:
             statement_timeout=settings.statement_timeout,
             clob_piece_chars=settings.oracle_clob_piece_chars,
             client_lib_dir=settings.oracle_client_lib_dir,
+            schema=settings.oracle_schema,
         )
     raise ValueError(
         f"unsupported database URL scheme {scheme!r}: "

@@ -104,6 +104,16 @@ class Database(abc.ABC):
     async def execute(self, sql: str, params: Params) -> int:
         """Run one data-changing statement in its own transaction; return rows affected."""
 
+    @abc.abstractmethod
+    async def recompute_totals(self) -> None:
+        """Rebuild every well's life-to-date totals (odm_well_totals) from its rows.
+
+        The triggers keep running sums, which add and subtract floating-point numbers and so
+        drift from a fresh sum (by about 1e-12); this sets them to fresh sums, in one
+        transaction that writes to the summed tables wait for (or, on Oracle, that fails
+        with ORA-08177 if such a write commits while it runs: run it again).
+        """
+
 
 def migrations_dir(dialect: str) -> Path:
     """The folder holding the DDL of a dialect, in a checkout or an installed wheel."""

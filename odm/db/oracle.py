@@ -13,11 +13,8 @@ import logging
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from functools import cache
 from itertools import islice
-from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import unquote, urlsplit
 
 import oracledb
 
@@ -32,6 +29,18 @@ from odm.db.base import (
     TableRows,
     column_names,
     migrations_dir,
+)
+from odm.db.oracle_text import (
+    connect_params,
+    creates_once,
+    insert_sql,
+    oracle_params,
+    oracle_sql,
+    owner_schema,
+    split_script,
+    staged_merge_sql,
+    staging_insert_sql,
+    staging_table,
 )
 from odm.queries import load_sql
 
@@ -53,38 +62,7 @@ PACKAGE_PROCEDURES = frozenset(
 UNAVAILABLE_CODES = frozenset(
     {"DPY-1001", "DPY-1002", "DPY-4005", "DPY-4011", "DPY-4024", "DPY-6005", "DPI-1067", "DPI-1080"}
 )
-# SQL reserved words cannot be bind variable names (ORA-01745); the portable SQL uses `:start`.
-RESERVED_BIND_NAMES = frozenset({"start", "date", "level", "size", "uid", "user", "mode", "number"})
-_PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PLSQL_START = re.compile(
-    r"\s*(CREATE\s+(OR\s+REPLACE\s+)?(EDITIONABLE\s+)?"
-    r"(TRIGGER|PACKAGE|PROCEDURE|FUNCTION|TYPE)\b|BEGIN\b|DECLARE\b)",
-    re.IGNORECASE,
-)
-
-
-def connect_params(url: str) -> tuple[str, str, str]:
-    """User, password and `host:port/service` DSN of an oracle://user:pass@host:port/service URL."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() != "oracle" or not parts.hostname:
-        raise ValueError("expected oracle://user:password@host:port/service_name")
-    dsn = f"{parts.hostname}:{parts.port or 1521}/{parts.path.lstrip('/')}"
-    return unquote(parts.username or ""), unquote(parts.password or ""), dsn
-
-
-@cache
-def oracle_sql(sql: str) -> str:
-    """The statement as sent to Oracle: reserved-word bind names get a trailing underscore."""
-    return _PLACEHOLDER.sub(
-        lambda m: f":{m[1]}_" if m[1].lower() in RESERVED_BIND_NAMES else m[0], sql
-    )
-
-
-def oracle_params(params: Params) -> dict[str, Any]:
-    """Parameters renamed like `oracle_sql` does. Dates arrive as `datetime.date` and bind as
-    DATE; text is never guessed to be a date (an id like "2021-01-01" stays text)."""
-    return {f"{k}_" if k.lower() in RESERVED_BIND_NAMES else k: v for k, v in params.items()}
 
 
 def _as_date(value: Any) -> Any:
@@ -92,49 +70,6 @@ def _as_date(value: Any) -> Any:
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return dt.date.fromisoformat(value)
     return value
-
-
-# --- DDL scripts -------------------------------------------------------------------------
-
-
-def split_script(script: str, folder: Path) -> list[str]:
-    """The statements of a SQL*Plus-style script, in order, as `odm init-db` sends them.
-
-    A SQL statement ends with `;` at the end of a line (the `;` is dropped); a PL/SQL unit
-    (CREATE TRIGGER/PACKAGE/..., BEGIN, DECLARE) ends with a line holding only `/` (its own
-    `;` kept). `@@name.sql` includes a file of `folder`. Comment lines between statements
-    are skipped.
-    """
-    statements: list[str] = []
-    current: list[str] = []
-    for line in script.splitlines():
-        stripped = line.strip()
-        if not current and (not stripped or stripped.startswith("--") or stripped == "/"):
-            continue
-        if not current and stripped.startswith("@@"):
-            include = folder / stripped[2:].strip()
-            statements += split_script(include.read_text("utf-8"), folder)
-            continue
-        current.append(line)
-        if _statement_ends(current, stripped):
-            statements.append(_finish(current))
-            current = []
-    if current:
-        raise ValueError(f"unterminated statement at the end of the script: {current[0]!r}")
-    return statements
-
-
-def _statement_ends(lines: list[str], stripped: str) -> bool:
-    if _PLSQL_START.match(lines[0]):
-        return stripped == "/"
-    return stripped.endswith(";") and not stripped.startswith("--")
-
-
-def _finish(lines: list[str]) -> str:
-    text = "\n".join(lines).strip()
-    if text.endswith("\n/") or text == "/":
-        return text[:-1].rstrip()
-    return text.removesuffix(";").rstrip()
 
 
 # --- CLOB pieces -------------------------------------------------------------------------
@@ -209,30 +144,44 @@ def input_types(rows: Sequence[Row]) -> list[Any]:
     return types
 
 
-def merge_sql(table: TableRows) -> str:
-    """A MERGE that replaces the row with the same key or inserts a new one."""
-    key = table.upsert_key or ()
-    source = ", ".join(f":b{i} AS {c}" for i, c in enumerate(table.columns, 1))
-    on = " AND ".join(f"t.{c} = s.{c}" for c in key)
-    updates = ", ".join(f"t.{c} = s.{c}" for c in table.columns if c not in key)
-    inserts = ", ".join(f"s.{c}" for c in table.columns)
-    matched = f"\nWHEN MATCHED THEN UPDATE SET {updates}" if updates else ""
-    return (
-        f"MERGE INTO {table.table} t\nUSING (SELECT {source} FROM dual) s\nON ({on})"
-        f"{matched}\nWHEN NOT MATCHED THEN INSERT ({', '.join(table.columns)}) VALUES ({inserts})"
-    )
-
-
-def insert_sql(table: TableRows) -> str:
-    """An INSERT of one row with positional binds (sent with executemany)."""
-    marks = ", ".join(f":b{i}" for i in range(1, len(table.columns) + 1))
-    return f"INSERT INTO {table.table} ({', '.join(table.columns)}) VALUES ({marks})"
-
-
 def _batches(rows: Iterable[Row], size: int) -> Iterable[list[Row]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+async def _insert_batches(
+    cursor: oracledb.AsyncCursor,
+    sql: str,
+    rows: Iterable[Row],
+    progress: Progress,
+    counted: bool,
+) -> None:
+    """Array-bind the rows into an INSERT, WRITE_BATCH_ROWS at a time."""
+    for batch in _batches(rows, WRITE_BATCH_ROWS):
+        cursor.setinputsizes(*input_types(batch))
+        await cursor.executemany(sql, batch)
+        progress(len(batch) if counted else 0)
+
+
+async def _run_script_statement(cursor: oracledb.AsyncCursor, statement: str) -> None:
+    """One statement of an install script; a table or index that exists already is kept."""
+    try:
+        await cursor.execute(statement)
+    except oracledb.DatabaseError as exc:
+        error = exc.args[0] if exc.args else None
+        if not (creates_once(statement) and getattr(error, "full_code", "") == "ORA-00955"):
+            raise
+        log.info("kept what exists: %s", statement.splitlines()[0])
+        return
+    if cursor.warning is not None:
+        # PL/SQL that does not compile is created anyway, with a warning: fail the install.
+        raise DatabaseError(f"{statement.splitlines()[0]}: {cursor.warning}")
+
+
+async def _execute(cursor: oracledb.AsyncCursor, sql: str, params: Params) -> None:
+    """Execute a statement with named binds, renamed as Oracle needs them."""
+    await cursor.execute(oracle_sql(sql), oracle_params(params))
 
 
 def _translate(exc: Exception) -> Exception:
@@ -261,8 +210,11 @@ class OracleDatabase(Database):
         statement_timeout: float = 60.0,
         clob_piece_chars: int = 32_000,
         client_lib_dir: str | None = None,
+        schema: str | None = None,
     ) -> None:
         self.user, self.password, self.dsn = connect_params(url)
+        # The schema owning ODM's objects when the service connects as another account.
+        self.schema = owner_schema(schema)
         self.pool_size = pool_size
         self.pool_timeout = pool_timeout
         self.call_timeout_ms = int(statement_timeout * 1000)
@@ -310,6 +262,10 @@ class OracleDatabase(Database):
             async with self.pool.acquire() as conn:
                 conn.call_timeout = self.call_timeout_ms
                 conn.outputtypehandler = _output_type_handler
+                if self.schema and conn.current_schema != self.schema:
+                    # ALTER SESSION SET CURRENT_SCHEMA, sent with the next round trip (no extra
+                    # one) and kept by the pooled session: unqualified names find the owner's.
+                    conn.current_schema = self.schema
                 yield conn
         except oracledb.Error as exc:
             raise _translate(exc) from exc
@@ -340,7 +296,8 @@ class OracleDatabase(Database):
             raise ValueError(f"not a procedure of {PACKAGE}: {procedure!r}")
         async with self.connection() as conn, conn.cursor() as cursor:
             out = cursor.var(oracledb.DB_TYPE_CLOB)
-            await cursor.callproc(f"{PACKAGE}.{procedure}", [*params, out])
+            owner = f"{self.schema}." if self.schema else ""
+            await cursor.callproc(f"{owner}{PACKAGE}.{procedure}", [*params, out])
             lob = out.getvalue()
             if lob is None:
                 raise DatabaseError(f"{PACKAGE}.{procedure} returned no CLOB")
@@ -355,17 +312,18 @@ class OracleDatabase(Database):
 
     async def apply_migration(self, version: int, script: str) -> bool:
         # Oracle commits each DDL statement by itself: a failed script leaves the objects made
-        # before the failure; database/oracle/uninstall.sql removes them for a clean retry.
+        # before the failure. Running it again keeps the tables and indexes that exist and
+        # replaces everything else, so a retry finishes the install.
         statements = split_script(script, migrations_dir(self.dialect))
         if await self.schema_version() >= version:
             return False
         async with self.connection() as conn, conn.cursor() as cursor:
             for statement in statements:
-                await cursor.execute(statement)
-                if cursor.warning is not None:
-                    raise DatabaseError(f"{statement.splitlines()[0]}: {cursor.warning}")
-            await cursor.execute(
-                "INSERT INTO odm_schema_version (version) VALUES (:version)", {"version": version}
+                await _run_script_statement(cursor, statement)
+            await _execute(
+                cursor,
+                "INSERT INTO odm_schema_version (version) VALUES (:version)",
+                {"version": version},
             )
             await conn.commit()
         return True
@@ -374,6 +332,10 @@ class OracleDatabase(Database):
         self, tables: Sequence[TableRows], progress: Progress, replace: bool = False
     ) -> None:
         async with self.connection() as conn, conn.cursor() as cursor:
+            # A bulk load sends statements over millions of rows in one round trip (the DELETE
+            # of --replace, the MERGE of an import): like PostgreSQL's, it has no time limit.
+            # The next acquire of this pooled connection sets the limit again.
+            conn.call_timeout = 0
             if replace:
                 for table in reversed(tables):
                     await cursor.execute(f"DELETE FROM {table.table}")
@@ -384,28 +346,45 @@ class OracleDatabase(Database):
     async def _write_table(
         self, cursor: oracledb.AsyncCursor, table: TableRows, progress: Progress
     ) -> None:
-        """Array-bind the table's rows in batches (a MERGE when it has an upsert key)."""
-        sql = merge_sql(table) if table.upsert_key else insert_sql(table)
+        """Array-insert the table's rows in batches; with an upsert key, through staging.
+
+        An array MERGE executes once per row, and so would the totals trigger's statement
+        sections (one update per row): the rows go into the table's staging table (an array
+        INSERT, no trigger) and one MERGE moves them all.
+        """
         date_columns = await self._date_columns(cursor, table)
-        for batch in _batches(table.rows, WRITE_BATCH_ROWS):
-            rows = [_with_dates(row, date_columns) for row in batch]
-            cursor.setinputsizes(*input_types(rows))
-            await cursor.executemany(sql, rows)
-            progress(len(rows) if table.counted else 0)
+        rows = (_with_dates(row, date_columns) for row in table.rows)
+        if not table.upsert_key:
+            await _insert_batches(cursor, insert_sql(table), rows, progress, table.counted)
+            return
+        await cursor.execute(f"DELETE FROM {staging_table(table.table)}")
+        numbered = ((number, *row) for number, row in enumerate(rows))
+        await _insert_batches(cursor, staging_insert_sql(table), numbered, progress, table.counted)
+        await cursor.execute(staged_merge_sql(table))
 
     @staticmethod
     async def _date_columns(cursor: oracledb.AsyncCursor, table: TableRows) -> frozenset[int]:
         """Positions of the table's DATE columns among the columns written."""
-        await cursor.execute(load_sql("date_columns", "oracle"), {"table_name": table.table})
+        await _execute(cursor, load_sql("date_columns", "oracle"), {"table_name": table.table})
         dates = {name.lower() for (name,) in await cursor.fetchall()}
         return frozenset(i for i, column in enumerate(table.columns) if column in dates)
 
     async def execute(self, sql: str, params: Params) -> int:
         async with self.connection() as conn, conn.cursor() as cursor:
-            await cursor.execute(oracle_sql(sql), oracle_params(params))
+            await _execute(cursor, sql, params)
             count: int = cursor.rowcount
             await conn.commit()
             return count
+
+    async def recompute_totals(self) -> None:
+        async with self.connection() as conn, conn.cursor() as cursor:
+            # Serializable: the sums come from the transaction's snapshot, and a totals row
+            # that a write changed after it makes the MERGE fail (ORA-08177) rather than
+            # overwrite that write's delta. No time limit: it reads every row.
+            await cursor.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+            conn.call_timeout = 0
+            await cursor.execute(load_sql("recompute_well_totals", self.dialect))
+            await conn.commit()
 
 
 def _with_dates(row: Row, date_columns: frozenset[int]) -> Row:

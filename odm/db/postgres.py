@@ -168,6 +168,12 @@ class PostgresDatabase(Database):
             cursor = await conn.execute(to_pyformat(sql), params)
             return cursor.rowcount
 
+    async def recompute_totals(self) -> None:
+        async with self.connection() as conn, conn.transaction():
+            # A sum over every row: no per-statement limit, as for a bulk load.
+            await conn.execute(b"SET LOCAL statement_timeout = 0")
+            await conn.execute(load_sql("recompute_well_totals", self.dialect).encode())
+
 
 async def _copy(
     cursor: AsyncCursor[Row], target: str, table: TableRows, progress: Progress

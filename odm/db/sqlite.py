@@ -163,6 +163,14 @@ class SQLiteDatabase(Database):
         with closing(self.connect()) as conn, _transaction(conn):
             return conn.execute(sql, params).rowcount
 
+    async def recompute_totals(self) -> None:
+        await anyio.to_thread.run_sync(self._recompute_totals)
+
+    def _recompute_totals(self) -> None:
+        with closing(self.connect()) as conn, _transaction(conn):
+            for statement in _statements(load_sql("recompute_well_totals", self.dialect)):
+                conn.execute(statement)
+
 
 def _close(cursor: sqlite3.Cursor, conn: sqlite3.Connection) -> None:
     """The cursor first: a connection closed under an unfinished statement stays open (its
