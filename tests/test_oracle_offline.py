@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import re
 from collections.abc import AsyncGenerator, Iterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from odm.db.base import (
     DatabaseUnavailable,
     Params,
     Progress,
+    Session,
     TableRows,
     migration_scripts,
 )
@@ -91,6 +93,9 @@ class RecordingDatabase(Database):
 
     async def recompute_totals(self) -> None:
         """Not used by the API."""
+
+    def session(self) -> AbstractAsyncContextManager[Session]:
+        raise NotImplementedError("writes are parsed by tests/test_ingest_sql.py")
 
 
 def _value(name: str, schema: dict[str, Any]) -> Any:

@@ -15,7 +15,7 @@ from odm.db.oracle_text import (
     split_script,
     staging_table,
 )
-from odm.importers.targets import TARGETS, Target
+from odm.ingest.targets import TARGETS, Target
 from odm.queries import QUERIES_DIR
 
 ORACLE_DIR = Path(__file__).resolve().parent.parent / "database" / "oracle"
@@ -84,11 +84,13 @@ def _table_columns() -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("target", list(TARGETS.values()), ids=list(TARGETS))
-def test_every_import_target_has_a_staging_table_of_its_columns(target: Target) -> None:
+def test_every_write_target_has_staging_tables_of_its_columns(target: Target) -> None:
     tables = _table_columns()
-    staging = tables[staging_table(target.table)]
-    assert staging == [STAGE_ORDER, *target.types]
     assert set(target.types) <= set(tables[target.table])
+    ingest = tables[f"odm_ingest_{target.name}"]
+    assert ingest == [STAGE_ORDER, "fieldset", *target.types]
+    if staging_table(target.table) in tables:  # bulk loads (write_tables) of the table
+        assert tables[staging_table(target.table)] == [STAGE_ORDER, *target.types]
 
 
 def test_every_install_statement_is_safe_to_run_again() -> None:

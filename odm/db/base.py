@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,6 +26,11 @@ class DatabaseUnavailable(Exception):
 
 class DatabaseError(Exception):
     """The database failed while answering a query."""
+
+
+class ConstraintViolation(DatabaseError):
+    """A write broke a constraint (a duplicate unique value, a missing parent row): the
+    request's fault, answered 409, never a server error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,37 @@ class TableRows:
     # With a key, a row whose key exists replaces the stored row (an idempotent import);
     # without one, a duplicate key is an error that rolls the whole write back.
     upsert_key: tuple[str, ...] | None = None
+
+
+class Transaction(abc.ABC):
+    """Statements that commit together or not at all (see `Session.transaction`)."""
+
+    @abc.abstractmethod
+    async def execute(self, sql: str, params: Params) -> int:
+        """Run one statement; return the rows it changed."""
+
+    @abc.abstractmethod
+    async def fetch(self, sql: str, params: Params) -> Batch:
+        """Run one query; all its rows with their column names."""
+
+
+class Session(abc.ABC):
+    """One connection held for one write: rows are staged in temporary tables first (without
+    holding the database's write lock while a client uploads them), then moved by a few
+    statements in one transaction."""
+
+    @abc.abstractmethod
+    async def prepare(self, sql: str) -> None:
+        """Run a statement outside the transaction (creating a temporary staging table)."""
+
+    @abc.abstractmethod
+    async def load(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        """Bulk-insert rows into a staging table (COPY, or an array insert)."""
+
+    @abc.abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """One transaction on this session's connection: committed when the block ends,
+        rolled back if it raises."""
 
 
 class Database(abc.ABC):
@@ -103,6 +140,10 @@ class Database(abc.ABC):
     @abc.abstractmethod
     async def execute(self, sql: str, params: Params) -> int:
         """Run one data-changing statement in its own transaction; return rows affected."""
+
+    @abc.abstractmethod
+    def session(self) -> AbstractAsyncContextManager[Session]:
+        """A connection held for one write (staging, then one transaction)."""
 
     @abc.abstractmethod
     async def recompute_totals(self) -> None:

@@ -20,13 +20,16 @@ import oracledb
 
 from odm.db.base import (
     Batch,
+    ConstraintViolation,
     Database,
     DatabaseError,
     DatabaseUnavailable,
     Params,
     Progress,
     Row,
+    Session,
     TableRows,
+    Transaction,
     column_names,
     migrations_dir,
 )
@@ -191,6 +194,8 @@ def _translate(exc: Exception) -> Exception:
     recoverable = getattr(error, "isrecoverable", False)
     if isinstance(exc, oracledb.OperationalError) or code in UNAVAILABLE_CODES or recoverable:
         return DatabaseUnavailable(str(exc))
+    if isinstance(exc, oracledb.IntegrityError):
+        return ConstraintViolation(str(exc))
     return DatabaseError(str(exc))
 
 
@@ -376,6 +381,13 @@ class OracleDatabase(Database):
             await conn.commit()
             return count
 
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[Session]:
+        async with self.connection() as conn:
+            # Like a bulk load, one write has no per-round-trip limit: its size bounds it.
+            conn.call_timeout = 0
+            yield _OracleSession(conn)
+
     async def recompute_totals(self) -> None:
         async with self.connection() as conn, conn.cursor() as cursor:
             # Serializable: the sums come from the transaction's snapshot, and a totals row
@@ -385,6 +397,54 @@ class OracleDatabase(Database):
             conn.call_timeout = 0
             await cursor.execute(load_sql("recompute_well_totals", self.dialect))
             await conn.commit()
+
+
+class _OracleSession(Session):
+    """A pooled connection of one write. Staged rows go to the global temporary staging
+    tables (private to the session, no lock on the tables they will be moved to, emptied at
+    commit); readers never wait for writers in Oracle, so the whole write is one
+    transaction."""
+
+    def __init__(self, conn: oracledb.AsyncConnection) -> None:
+        self.conn = conn
+
+    async def prepare(self, sql: str) -> None:
+        async with self.conn.cursor() as cursor:
+            await cursor.execute(oracle_sql(sql))
+
+    async def load(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        marks = ", ".join(f":b{i}" for i in range(1, len(columns) + 1))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        batch = [tuple(_as_date(v) for v in row) for row in rows]
+        if batch:
+            async with self.conn.cursor() as cursor:
+                cursor.setinputsizes(*input_types(batch))
+                await cursor.executemany(sql, batch)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        try:
+            yield _OracleTransaction(self.conn)
+        except BaseException:
+            await self.conn.rollback()
+            raise
+        await self.conn.commit()
+
+
+class _OracleTransaction(Transaction):
+    def __init__(self, conn: oracledb.AsyncConnection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Params) -> int:
+        async with self.conn.cursor() as cursor:
+            await _execute(cursor, sql, params)
+            count: int = cursor.rowcount
+            return count
+
+    async def fetch(self, sql: str, params: Params) -> Batch:
+        async with self.conn.cursor() as cursor:
+            await _execute(cursor, sql, params)
+            return Batch(column_names(cursor.description), list(await cursor.fetchall()))
 
 
 def _with_dates(row: Row, date_columns: frozenset[int]) -> Row:

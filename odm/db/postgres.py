@@ -16,13 +16,16 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from odm.db.base import (
     Batch,
+    ConstraintViolation,
     Database,
     DatabaseError,
     DatabaseUnavailable,
     Params,
     Progress,
     Row,
+    Session,
     TableRows,
+    Transaction,
     column_names,
 )
 from odm.queries import load_sql
@@ -87,6 +90,8 @@ class PostgresDatabase(Database):
             raise DatabaseUnavailable(f"no database connection available: {exc}") from exc
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(str(exc)) from exc
+        except psycopg.IntegrityError as exc:
+            raise ConstraintViolation(str(exc)) from exc
         except psycopg.Error as exc:
             raise DatabaseError(str(exc)) from exc
 
@@ -168,11 +173,58 @@ class PostgresDatabase(Database):
             cursor = await conn.execute(to_pyformat(sql), params)
             return cursor.rowcount
 
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[Session]:
+        async with self.connection() as conn:
+            try:
+                yield _PostgresSession(conn)
+            finally:
+                with anyio.CancelScope(shield=True):
+                    # The connection goes back to the pool without the session's staging.
+                    await conn.execute(b"DISCARD TEMP")
+
     async def recompute_totals(self) -> None:
         async with self.connection() as conn, conn.transaction():
             # A sum over every row: no per-statement limit, as for a bulk load.
             await conn.execute(b"SET LOCAL statement_timeout = 0")
             await conn.execute(load_sql("recompute_well_totals", self.dialect).encode())
+
+
+class _PostgresSession(Session):
+    """A pooled connection of one write: staged rows go by COPY into TEMP tables (each
+    statement its own transaction), then `transaction` moves them. Like a bulk load, the
+    transaction has no per-statement time limit: it is bounded by the body's size."""
+
+    def __init__(self, conn: AsyncConnection[Row]) -> None:
+        self.conn = conn
+
+    async def prepare(self, sql: str) -> None:
+        await self.conn.execute(sql.encode())
+
+    async def load(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN".encode()
+        async with self.conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for row in rows:
+                await copy.write_row(row)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        async with self.conn.transaction():
+            await self.conn.execute(b"SET LOCAL statement_timeout = 0")
+            yield _PostgresTransaction(self.conn)
+
+
+class _PostgresTransaction(Transaction):
+    def __init__(self, conn: AsyncConnection[Row]) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Params) -> int:
+        cursor = await self.conn.execute(to_pyformat(sql), params)
+        return cursor.rowcount
+
+    async def fetch(self, sql: str, params: Params) -> Batch:
+        cursor = await self.conn.execute(to_pyformat(sql), params)
+        return Batch(column_names(cursor.description), await cursor.fetchall())
 
 
 async def _copy(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import AsyncGenerator, Iterable, Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +13,16 @@ import anyio.to_thread
 
 from odm.db.base import (
     Batch,
+    ConstraintViolation,
     Database,
     DatabaseError,
     DatabaseUnavailable,
     Params,
     Progress,
     Row,
+    Session,
     TableRows,
+    Transaction,
     column_names,
 )
 from odm.queries import load_sql
@@ -159,6 +162,15 @@ class SQLiteDatabase(Database):
     async def execute(self, sql: str, params: Params) -> int:
         return await anyio.to_thread.run_sync(self._execute_write, sql, _adapt(params))
 
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[Session]:
+        conn = await anyio.to_thread.run_sync(self.connect)
+        try:
+            yield _SQLiteSession(conn)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(conn.close)
+
     def _execute_write(self, sql: str, params: Mapping[str, Any]) -> int:
         with closing(self.connect()) as conn, _transaction(conn):
             return conn.execute(sql, params).rowcount
@@ -170,6 +182,74 @@ class SQLiteDatabase(Database):
         with closing(self.connect()) as conn, _transaction(conn):
             for statement in _statements(load_sql("recompute_well_totals", self.dialect)):
                 conn.execute(statement)
+
+
+class _SQLiteSession(Session):
+    """A connection of one write. Staged rows go to TEMP tables, which live in the
+    connection's own temporary database: loading them takes no lock on the main file, so
+    readers and other writers go on while a client uploads; only `transaction` takes the
+    write lock (BEGIN IMMEDIATE), for the statements that move the rows."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    async def prepare(self, sql: str) -> None:
+        await anyio.to_thread.run_sync(self._run, sql)
+
+    def _run(self, sql: str) -> None:
+        with _errors():
+            self.conn.execute(sql)
+
+    async def load(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        marks = ", ".join("?" for _ in columns)
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        await anyio.to_thread.run_sync(self._load, sql, rows)
+
+    def _load(self, sql: str, rows: Sequence[Row]) -> None:
+        with _errors():
+            self.conn.execute("BEGIN")
+            try:
+                self.conn.executemany(sql, (_adapt_row(row) for row in rows))
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        await anyio.to_thread.run_sync(self._run, "BEGIN IMMEDIATE")
+        try:
+            yield _SQLiteTransaction(self.conn)
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self._run, "ROLLBACK")
+            raise
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(self._run, "COMMIT")
+
+
+class _SQLiteTransaction(Transaction):
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Params) -> int:
+        return await anyio.to_thread.run_sync(self._execute, sql, _adapt(params))
+
+    def _execute(self, sql: str, params: Mapping[str, Any]) -> int:
+        with _errors():
+            return self.conn.execute(sql, params).rowcount
+
+    async def fetch(self, sql: str, params: Params) -> Batch:
+        return await anyio.to_thread.run_sync(self._fetch, sql, _adapt(params))
+
+    def _fetch(self, sql: str, params: Mapping[str, Any]) -> Batch:
+        with _errors():
+            cursor = self.conn.execute(sql, params)
+            return Batch(column_names(cursor.description), cursor.fetchall())
+
+
+def _adapt_row(row: Row) -> Row:
+    return tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
 
 
 def _close(cursor: sqlite3.Cursor, conn: sqlite3.Connection) -> None:
@@ -264,5 +344,7 @@ def _errors() -> Iterator[None]:
         if "locked" in str(exc) or "unable to open" in str(exc):
             raise DatabaseUnavailable(str(exc)) from exc
         raise DatabaseError(str(exc)) from exc
+    except sqlite3.IntegrityError as exc:
+        raise ConstraintViolation(str(exc)) from exc
     except sqlite3.Error as exc:
         raise DatabaseError(str(exc)) from exc

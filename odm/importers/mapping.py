@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from odm.importers.targets import Target, find_target
+from odm.ingest.targets import Target, find_target
 
 How = Literal["one", "sum", "join", "year_month", "constant"]
 

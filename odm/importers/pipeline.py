@@ -99,7 +99,7 @@ async def _context(db: Database, path: Path, mapping: Mapping, options: ImportOp
     if mapping.target.needs_division and division is None:
         raise ValueError(f"{mapping.target.table} rows need a division: give --division ID")
     wells = None
-    if mapping.target.known_wells:
+    if mapping.target.names_well:
         wells = frozenset(row[0] for row in await db.fetch_all("SELECT well_id FROM odm_well", {}))
     division_id = division.division_id if division else None
     return Context(source=path.name, division_id=division_id, known_wells=wells)

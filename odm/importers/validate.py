@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from odm.db.base import Row
 from odm.importers.mapping import ColumnSpec, Mapping, SumCheck
 from odm.importers.readers import Cell, SourceRow, SourceTable
-from odm.importers.targets import ColumnType
+from odm.ingest.targets import ColumnType
 
 
 class RowError(ValueError):
@@ -170,7 +170,7 @@ class RowConverter:
         if isinstance(value, float) and not low <= value <= high:
             raise RowError(f"{name} {value:g} is outside {low:g}..{high:g}")
         known = self.context.known_wells
-        if name == "well_id" and target.known_wells and known is not None and value not in known:
+        if name == "well_id" and target.names_well and known is not None and value not in known:
             raise RowError(f"unknown well_id {value} (no such well in odm_well)")
 
     def _check_sum(self, check: SumCheck, row: SourceRow) -> None:
