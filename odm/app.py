@@ -19,6 +19,7 @@ from odm.api import (
     rollups,
     seed,
     wells,
+    writes,
 )
 from odm.api.errors import install_error_handlers
 from odm.api.middleware import SendTimeout
@@ -86,6 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
         rollups.router,
         budget.router,
         prices.router,
+        writes.router,
         health.router,
     ):
         app.include_router(router)

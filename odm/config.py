@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     retry_after: int = Field(
         default=5, ge=1, description="ODM_RETRY_AFTER: Retry-After seconds sent with a 503."
     )
+    max_body_bytes: int = Field(
+        default=1 << 30,
+        ge=0,
+        description="ODM_MAX_BODY_BYTES: largest request body of a write (413 past it); "
+        "bodies stream in, so memory does not grow with it.",
+    )
     oracle_user: str | None = Field(
         default=None, validation_alias=AliasChoices("ORACLE_USER", "DB_USER")
     )

@@ -275,3 +275,26 @@ class MonthlyRollup(Selectable):
         description="Oil + condensate + NGL + gas / boe_factor, boe (barrels of oil "
         "equivalent, computed in field units whatever `units`)."
     )
+
+
+class Rejected(BaseModel):
+    """A record not written, and why."""
+
+    position: int = Field(description="The record's position in the body, 1 for the first.")
+    reason: str = Field(description="Why it was rejected, naming the field.")
+
+
+class WriteResult(BaseModel):
+    """What a write did: every record is counted once."""
+
+    written: bool = Field(description="Whether the write committed (all or nothing).")
+    inserted: int = Field(description="New rows.")
+    updated: int = Field(description="Stored rows changed.")
+    unchanged: int = Field(description="Rows given with the values already stored.")
+    rejected: int = Field(description="Records not written (see rejections).")
+    repeated: int = Field(description="Keys given more than once (the last record wins).")
+    warnings: dict[str, int] = Field(
+        description="Accepted values out of the ordinary, counted: a 25-hour day, a negative "
+        "volume (a meter correction), more days on than the month has."
+    )
+    rejections: list[Rejected] = Field(description="The first 1,000 records rejected.")

@@ -77,3 +77,10 @@ def converter(quantities: Mapping[str, Quantity], system: UnitSystem) -> Step:
         return Bound(columns, convert)
 
     return bind
+
+
+def to_stored(quantity: Quantity, system: UnitSystem) -> float:
+    """The factor that turns a value written in a unit system into the stored unit (the
+    inverse of what reads in that system apply), so a value written then read back in the
+    same system comes back as written, to the last bits."""
+    return 1.0 if system is UnitSystem.FIELD else 1.0 / METRIC_FACTORS[quantity]

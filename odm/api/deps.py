@@ -33,11 +33,25 @@ def get_scope() -> DivisionScope:
     return ALL_DIVISIONS
 
 
+@dataclass(frozen=True)
+class Writer:
+    """Who writes (recorded with the write) and the divisions they may write to."""
+
+    name: str
+    scope: DivisionScope
+
+
+def get_writer() -> Writer:
+    """The caller of a write: anyone, everywhere, until access control arrives."""
+    return Writer("", ALL_DIVISIONS)
+
+
 DB = Annotated[Database, Depends(get_db)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 Scope = Annotated[DivisionScope, Depends(get_scope)]
 Fmt = Annotated[Format, Depends(choose_format)]
 Paging = Annotated[Page, Depends(get_page)]
+WriterDep = Annotated[Writer, Depends(get_writer)]
 
 
 @dataclass(frozen=True)

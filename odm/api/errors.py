@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from odm.db.base import DatabaseError, DatabaseUnavailable
+from odm.db.base import ConstraintViolation, DatabaseError, DatabaseUnavailable
 from odm.rows import ShapeError
 
 log = logging.getLogger("odm.api")
@@ -29,16 +29,54 @@ class InvalidParameters(Exception):
         self.detail = detail
 
 
+class Conflict(Exception):
+    """The write contradicts what is stored (a duplicate identifier): HTTP 409."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class PayloadTooLarge(Exception):
+    """A body past the configured size: HTTP 413."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class UnsupportedMediaType(Exception):
+    """A body in a format the write does not read: HTTP 415."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+STATUS_OF: dict[type[Exception], int] = {
+    NotFound: 404,
+    InvalidParameters: 422,
+    Conflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
+}
+
+
 def install_error_handlers(app: FastAPI, retry_after: int) -> None:
     """Map the service's exceptions to JSON responses."""
 
-    async def not_found(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, NotFound)
-        return JSONResponse({"detail": exc.detail}, status_code=404)
+    async def client_error(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=STATUS_OF[type(exc)])
 
-    async def invalid_parameters(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, InvalidParameters)
-        return JSONResponse({"detail": exc.detail}, status_code=422)
+    async def constraint(request: Request, exc: Exception) -> JSONResponse:
+        log.info("write refused for %s: %s", request.url.path, exc)
+        return JSONResponse(
+            {
+                "detail": "the write contradicts stored data (a duplicate identifier, or a row "
+                "that others refer to)"
+            },
+            status_code=409,
+        )
 
     async def shape_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("query shape error for %s: %s", request.url.path, exc)
@@ -59,8 +97,9 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
         log.error("database error for %s: %s", request.url.path, exc)
         return JSONResponse({"detail": "the database failed to answer"}, status_code=500)
 
-    app.add_exception_handler(NotFound, not_found)
-    app.add_exception_handler(InvalidParameters, invalid_parameters)
+    for kind in STATUS_OF:
+        app.add_exception_handler(kind, client_error)
+    app.add_exception_handler(ConstraintViolation, constraint)
     app.add_exception_handler(ShapeError, shape_error)
     app.add_exception_handler(DatabaseUnavailable, unavailable)
     app.add_exception_handler(DatabaseError, database_error)

@@ -125,9 +125,12 @@ def _to_date(value: dt.datetime) -> dt.date:
 
 
 def _output_type_handler(cursor: Any, metadata: Any) -> Any:
-    """DATE columns fetch as `datetime.date` (Oracle's DATE has a time of day)."""
+    """DATE columns fetch as `datetime.date` (Oracle's DATE has a time of day); a CLOB column
+    (a remembered write's answer) as text."""
     if metadata.type_code is oracledb.DB_TYPE_DATE:
         return cursor.var(oracledb.DB_TYPE_DATE, arraysize=cursor.arraysize, outconverter=_to_date)
+    if metadata.type_code is oracledb.DB_TYPE_CLOB:
+        return cursor.var(oracledb.DB_TYPE_LONG, arraysize=cursor.arraysize)
     return None
 
 

@@ -1,0 +1,119 @@
+"""Request bodies of writes, read as they arrive: a JSON array or NDJSON (one object per
+line), record by record, so memory holds one chunk and one batch whatever the body's size.
+The body's SHA-256 is taken on the way (for Idempotency-Key)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import ijson
+import orjson
+from fastapi import Request
+
+from odm.api.errors import InvalidParameters, PayloadTooLarge, UnsupportedMediaType
+
+NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl"}
+JSON_TYPES = {"application/json"}
+MAX_LINE = 1 << 20  # one NDJSON record may be up to 1 MiB
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of a body: its position (1 for the first) and its parsed value, or why it
+    could not be parsed (an NDJSON line that is not JSON)."""
+
+    position: int
+    value: object = None
+    error: str | None = None
+
+
+@dataclass
+class Body:
+    """A write's body being read, with its digest and size so far."""
+
+    request: Request
+    max_bytes: int
+    digest: Any = field(default_factory=hashlib.sha256)
+    size: int = 0
+
+    def media_type(self) -> str:
+        """The body's media type (JSON unless it says NDJSON)."""
+        given = self.request.headers.get("content-type", "application/json")
+        media = given.split(";")[0].strip().lower()
+        if media not in NDJSON_TYPES | JSON_TYPES:
+            raise UnsupportedMediaType(
+                f"a write's body is application/json (an array) or application/x-ndjson, "
+                f"not {media!r}"
+            )
+        return media
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The body's bytes as they arrive, hashed and counted."""
+        async for chunk in self.request.stream():
+            self.size += len(chunk)
+            if self.size > self.max_bytes:
+                raise PayloadTooLarge(f"the body is larger than {self.max_bytes} bytes")
+            self.digest.update(chunk)
+            yield chunk
+
+    def records(self) -> AsyncIterator[Record]:
+        """The body's records, in order."""
+        if self.media_type() in NDJSON_TYPES:
+            return self._lines()
+        return self._array()
+
+    async def _lines(self) -> AsyncIterator[Record]:
+        pending, position = b"", 0
+        async for chunk in self.chunks():
+            *lines, pending = (pending + chunk).split(b"\n")
+            if len(pending) > MAX_LINE:
+                raise PayloadTooLarge(f"record {position + len(lines) + 1} is over 1 MiB")
+            for line in lines:
+                if line.strip():
+                    position += 1
+                    yield _parsed(position, line)
+        if pending.strip():
+            yield _parsed(position + 1, pending)
+
+    async def _array(self) -> AsyncIterator[Record]:
+        position = 0
+        try:
+            async for item in ijson.items(_Reader(self.chunks()), "item", use_float=True):
+                position += 1
+                yield Record(position, item)
+        except ijson.JSONError as exc:
+            raise InvalidParameters(
+                f"the body is not a JSON array of objects (after record {position}): {exc}"
+            ) from None
+        if position == 0 and self.size == 0:
+            raise InvalidParameters("the body is empty: send a JSON array or NDJSON records")
+
+
+def _parsed(position: int, line: bytes) -> Record:
+    try:
+        return Record(position, orjson.loads(line))
+    except orjson.JSONDecodeError as exc:
+        return Record(position, error=f"not JSON: {exc}")
+
+
+class _Reader:
+    """The async file-like object ijson reads from."""
+
+    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
+        self.chunks = chunks
+        self.buffer = b""
+
+    async def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.buffer) < size:
+            chunk = await anext(self.chunks, None)
+            if chunk is None:
+                break
+            self.buffer += chunk
+        if size < 0:
+            data, self.buffer = self.buffer, b""
+        else:
+            data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data

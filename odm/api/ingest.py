@@ -1,0 +1,214 @@
+"""One write of records over HTTP: the body read as it arrives, each record checked and its
+well resolved, the accepted rows staged and moved in one transaction, and an answer that
+counts what happened and names every rejected record."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from odm.api.bodies import Body
+from odm.api.errors import InvalidParameters
+from odm.db.base import Database, Transaction
+from odm.ingest.records import RecordError, RecordReader
+from odm.ingest.targets import WELL_IDENTIFIERS, Target
+from odm.ingest.wells import load_well_keys
+from odm.ingest.writer import Counts, Staged, write
+from odm.queries import load_sql
+from odm.queries.compose import DivisionScope
+from odm.units import UnitSystem
+
+MAX_LISTED = 1000  # rejected records named in one answer; the count covers all
+
+
+@dataclass
+class Rejections:
+    """The records not written: how many, and the first ones with their reasons."""
+
+    count: int = 0
+    references: int = 0  # of those, rejected only for naming a well or division not found
+    listed: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, position: int, reason: str, reference: bool = False) -> None:
+        """Note one rejected record."""
+        self.count += 1
+        self.references += reference
+        if len(self.listed) < MAX_LISTED:
+            self.listed.append({"position": position, "reason": reason})
+
+
+@dataclass(frozen=True)
+class WriteRequest:
+    """A write's options: where to, in which units, what to do with bad records."""
+
+    target: Target
+    scope: DivisionScope
+    caller: str
+    units: UnitSystem = UnitSystem.FIELD
+    skip_rejected: bool = False
+    idempotency_key: str | None = None
+    defaults: Mapping[str, object] = field(default_factory=dict)
+    batch_rows: int = 5000
+    max_bytes: int = 1 << 30
+
+
+async def ingest(request: Request, db: Database, spec: WriteRequest) -> JSONResponse:
+    """Write the body's records; answer the counts (or a remembered answer, on a retry)."""
+    body = Body(request, spec.max_bytes)
+    stored = await _remembered(db, spec)
+    if stored is not None:
+        async for _chunk in body.chunks():
+            pass
+        return _replay(stored, _digest(request, body), spec)
+    target = spec.target
+    wells = await load_well_keys(db, spec.scope) if "well_id" in target.types else None
+    divisions = await _division_ids(db) if target.needs_division else frozenset()
+    reader = RecordReader(target, spec.units, wells, spec.scope, spec.defaults, divisions)
+    rejections = Rejections()
+    outcome: dict[str, Any] = {}
+
+    async def remember(tx: Transaction, counts: Counts) -> None:
+        outcome.update(_answer(counts, rejections, reader, written=True))
+        if spec.idempotency_key is not None:
+            await _remember(tx, db.dialect, spec, _digest(request, body), outcome)
+
+    counts = await write(
+        db,
+        spec.target,
+        _accepted(body, reader, rejections, spec.batch_rows),
+        after=[remember],
+        commit=lambda: spec.skip_rejected or not rejections.count,
+    )
+    if not outcome:  # not committed: a record was rejected and the write is all or nothing
+        status = 422 if rejections.count > rejections.references else 409
+        return JSONResponse(_answer(counts, rejections, reader, written=False), status)
+    return JSONResponse(outcome)
+
+
+async def _accepted(
+    body: Body, reader: RecordReader, rejections: Rejections, batch_rows: int
+) -> AsyncIterator[Sequence[Staged]]:
+    """The body's accepted rows in batches; the rejected ones are noted."""
+    batch: list[Staged] = []
+    async for record in body.records():
+        if record.error is not None:
+            rejections.add(record.position, record.error)
+            continue
+        try:
+            batch.append(reader.read(record.value))
+        except RecordError as exc:
+            rejections.add(record.position, str(exc), exc.reference)
+            continue
+        if len(batch) >= batch_rows:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+async def _division_ids(db: Database) -> frozenset[int]:
+    result = await db.fetch(load_sql("division_ids", db.dialect), {})
+    return frozenset(int(row[0]) for row in result.rows)
+
+
+def _answer(
+    counts: Counts, rejections: Rejections, reader: RecordReader, written: bool
+) -> dict[str, Any]:
+    return {
+        "written": written,
+        "inserted": counts.inserted,
+        "updated": counts.updated,
+        "unchanged": counts.unchanged,
+        "rejected": rejections.count,
+        "repeated": counts.repeated,
+        "warnings": dict(reader.warnings.counts),
+        "rejections": rejections.listed,
+    }
+
+
+def _digest(request: Request, body: Body) -> str:
+    """What a remembered answer is bound to: the method, path and query, and the body."""
+    head = orjson.dumps([request.method, request.url.path, sorted(request.query_params.items())])
+    return hashlib.sha256(head + body.digest.digest()).hexdigest()
+
+
+async def _remembered(db: Database, spec: WriteRequest) -> dict[str, Any] | None:
+    if spec.idempotency_key is None:
+        return None
+    result = await db.fetch(
+        load_sql("write_request", db.dialect),
+        {"caller": spec.caller or "-", "idempotency_key": spec.idempotency_key},
+    )
+    if not result.rows:
+        return None
+    return dict(zip((c.lower() for c in result.columns), result.rows[0], strict=True))
+
+
+def _replay(stored: Mapping[str, Any], digest: str, spec: WriteRequest) -> JSONResponse:
+    if stored["request_digest"] != digest:
+        raise InvalidParameters(
+            f"Idempotency-Key {spec.idempotency_key!r} was used for another request: "
+            "use a new key for a new request"
+        )
+    headers = {"Idempotent-Replayed": "true"}
+    return JSONResponse(orjson.loads(stored["response"]), int(stored["status"]), headers=headers)
+
+
+async def _remember(
+    tx: Transaction, dialect: str, spec: WriteRequest, digest: str, answer: Mapping[str, Any]
+) -> None:
+    await tx.execute(
+        load_sql("remember_write_request", dialect),
+        {
+            "caller": spec.caller or "-",
+            "idempotency_key": spec.idempotency_key,
+            "request_digest": digest,
+            "status": 200,
+            "response": orjson.dumps(answer).decode(),
+        },
+    )
+
+
+def record_schema(target: Target, description: str) -> dict[str, Any]:
+    """The JSON schema of one record written to `target`."""
+    properties: dict[str, Any] = {}
+    for name, kind in target.types.items():
+        if name in target.filled and name != "division_id":
+            continue
+        properties[name] = _property(target, name, kind)
+    required = [k for k in target.key if k in properties and k != "well_id"]
+    required += ["division_id"] if target.needs_division else []
+    if target.names_well:
+        for name in WELL_IDENTIFIERS:
+            properties[name] = {"type": "string", "minLength": 1, "maxLength": 200}
+    return {
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def _property(target: Target, name: str, kind: str) -> dict[str, Any]:
+    if kind == "float":
+        low, high = target.ranges.get(name, (None, None))
+        schema: dict[str, Any] = {"type": ["number", "null"]}
+        if low is not None and high is not None and abs(low) != float("inf"):
+            schema |= {"minimum": low, "maximum": high}
+        return schema
+    if kind == "int":
+        return {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+    if kind == "date":
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    if kind == "month":
+        return {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-01)?$"}
+    if name in target.choices:
+        return {"type": "string", "enum": sorted(target.choices[name])}
+    return {"type": "string", "minLength": 1, "maxLength": 200}

@@ -1,0 +1,87 @@
+"""Moving accepted rows into a table: staged batch by batch (memory holds one batch), then
+counted and upserted in one transaction with whatever else the write must record."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from odm.db.base import Database, Row, Transaction
+from odm.ingest.targets import Target
+from odm.queries import ingest
+
+# What runs in the write's transaction before the rows move (creating wells a file names)
+# and after (remembering an Idempotency-Key's answer, the audit and change records).
+Step = Callable[[Transaction, "Counts"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a write did to the stored rows."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    repeated: int = 0  # keys given more than once: the last row of each counted
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An accepted row: its values in the target's column order and the bits of the
+    columns it gave (see odm.queries.ingest)."""
+
+    values: Row
+    fieldset: int
+
+
+async def write(
+    db: Database,
+    target: Target,
+    batches: AsyncIterable[Sequence[Staged]],
+    before: Sequence[Step] = (),
+    after: Sequence[Step] = (),
+    commit: Callable[[], bool] = lambda: True,
+) -> Counts:
+    """Stage every batch, then (unless `commit()` says no: a rejected row in an
+    all-or-nothing write) count and move the rows in one transaction, between the steps."""
+    statements = ingest.write_statements(db.dialect, target)
+    columns = ingest.staged_columns(target)
+    async with db.session() as session:
+        await session.prepare(ingest.create_staging(db.dialect, target))
+        position = 0
+        async for batch in batches:
+            rows = [(position + i, row.fieldset, *row.values) for i, row in enumerate(batch)]
+            position += len(rows)
+            if rows:
+                await session.load(ingest.staging_table(target), columns, rows)
+        if not commit():
+            return Counts()
+        async with session.transaction() as tx:
+            for step in before:
+                await step(tx, Counts())
+            counts = await _move(tx, db.dialect, statements)
+            for step in after:
+                await step(tx, counts)
+    return counts
+
+
+async def _move(tx: Transaction, dialect: str, statements: ingest.WriteStatements) -> Counts:
+    """Drop repeated keys' earlier rows, count, update the changed rows, insert the new."""
+    repeated = await _number(tx, statements.repeated_keys)
+    if repeated:
+        if dialect != "oracle":  # an index on a temporary table in use is refused there
+            await tx.execute(statements.index_keys, {})
+        await tx.execute(statements.drop_repeats, {})
+    counts = await tx.fetch(statements.counts, {})
+    found = dict(zip((c.lower() for c in counts.columns), counts.rows[0], strict=True))
+    staged, matched, changed = (int(found[n] or 0) for n in ("staged", "matched", "changed"))
+    if changed:
+        await tx.execute(statements.update, {})
+    if staged > matched:
+        await tx.execute(statements.insert, {})
+    return Counts(staged - matched, changed, matched - changed, repeated)
+
+
+async def _number(tx: Transaction, sql: str) -> int:
+    result = await tx.fetch(sql, {})
+    return int(result.rows[0][0] or 0)
