@@ -20,8 +20,11 @@ SEED = 20261128
 
 
 @pytest.mark.slow
-def test_schemathesis_finds_no_failure(demo_database: tuple[str, DemoData], tmp_path: Path) -> None:
-    url, _ = demo_database
+def test_schemathesis_finds_no_failure(
+    fresh_database: tuple[str, DemoData], tmp_path: Path
+) -> None:
+    # A database of its own: schemathesis writes (creates wells, posts rows).
+    url, _ = fresh_database
     with running_server(url) as server:
         result = subprocess.run(
             [

@@ -81,7 +81,9 @@ class Body:
     async def _array(self) -> AsyncIterator[Record]:
         position = 0
         try:
-            async for item in ijson.items(_Reader(self.chunks()), "item", use_float=True):
+            async for item in ijson.items(
+                _Reader(_an_array(self.chunks())), "item", use_float=True
+            ):
                 position += 1
                 yield Record(position, item)
         except ijson.JSONError as exc:
@@ -90,6 +92,18 @@ class Body:
             ) from None
         if position == 0 and self.size == 0:
             raise InvalidParameters("the body is empty: send a JSON array or NDJSON records")
+
+
+async def _an_array(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The chunks of a body that must hold a JSON array (ijson would find no item in an
+    object and answer an empty write)."""
+    checked = False
+    async for chunk in chunks:
+        if not checked and chunk.strip():
+            if not chunk.lstrip().startswith(b"["):
+                raise InvalidParameters("a JSON body is an array of records: [{...}, ...]")
+            checked = True
+        yield chunk
 
 
 def _parsed(position: int, line: bytes) -> Record:
