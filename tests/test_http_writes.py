@@ -90,6 +90,11 @@ def test_unknown_wells_are_a_conflict_and_skip_writes_the_rest(fresh_client: Tes
     assert (skipped["written"], skipped["inserted"], skipped["rejected"]) == (True, 1, 2)
     assert [r["position"] for r in skipped["rejections"]] == [2, 3]
     assert len(days(fresh_client, "2031-04-01")) == 1
+    # A malformed record is a client's bug: it fails the write even when skipping.
+    broken = [rows[0] | {"production_date": "2031-04-02"}, rows[1] | {"oil": "x"}]
+    refused = fresh_client.post(DAILY, params={"on_error": "skip"}, json=broken)
+    assert refused.status_code == 422 and refused.json()["written"] is False
+    assert len(days(fresh_client, "2031-04-01")) == 1
 
 
 def test_any_identifier_names_the_well(fresh_client: TestClient) -> None:
@@ -140,7 +145,7 @@ def test_idempotency_key_replays_the_first_answer(fresh_client: TestClient) -> N
     assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
     assert [d["oil"] for d in days(fresh_client, "2031-07-01")] == [9.0]
     other = fresh_client.post(DAILY, json=[rows[0] | {"oil": 2.0}], headers=headers)
-    assert other.status_code == 422 and "another request" in other.json()["detail"]
+    assert other.status_code == 409 and "another request" in other.json()["detail"]
 
 
 def test_deleting_days_moves_the_totals(fresh_client: TestClient) -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Sequence
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from odm.db.base import ConstraintViolation, DatabaseError, DatabaseUnavailable
 from odm.rows import ShapeError
@@ -62,6 +66,13 @@ STATUS_OF: dict[type[Exception], int] = {
 }
 
 
+def _leaf_routes(routes: Sequence[BaseRoute]) -> Iterator[BaseRoute]:
+    """Every route of an app, inside the routers it includes."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        yield from _leaf_routes(inner.routes) if inner is not None else (route,)
+
+
 def install_error_handlers(app: FastAPI, retry_after: int) -> None:
     """Map the service's exceptions to JSON responses."""
 
@@ -97,6 +108,19 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
         log.error("database error for %s: %s", request.url.path, exc)
         return JSONResponse({"detail": "the database failed to answer"}, status_code=500)
 
+    async def method_not_allowed(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code != 405:
+            return await http_exception_handler(request, exc)
+        # Starlette names only the first route of the path; a path has GET and POST routes.
+        methods: set[str] = set()
+        for route in _leaf_routes(request.app.routes):
+            if route.matches(request.scope)[0] is not Match.NONE:
+                methods |= getattr(route, "methods", None) or set()
+        allow = ", ".join(sorted(methods))
+        return JSONResponse({"detail": "Method Not Allowed"}, 405, headers={"Allow": allow})
+
+    app.add_exception_handler(StarletteHTTPException, method_not_allowed)
     for kind in STATUS_OF:
         app.add_exception_handler(kind, client_error)
     app.add_exception_handler(ConstraintViolation, constraint)

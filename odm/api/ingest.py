@@ -14,7 +14,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from odm.api.bodies import Body
-from odm.api.errors import InvalidParameters
+from odm.api.errors import Conflict
 from odm.db.base import Database, Transaction
 from odm.ingest.records import RecordError, RecordReader
 from odm.ingest.targets import WELL_IDENTIFIERS, Target
@@ -25,6 +25,14 @@ from odm.queries.compose import DivisionScope
 from odm.units import UnitSystem
 
 MAX_LISTED = 1000  # rejected records named in one answer; the count covers all
+# Text of records: printable, not blank, at most 200 characters.
+TEXT = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 200,
+    "pattern": r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$",
+}
+YEAR = r"([1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])"  # 0001 to 9999
 
 
 @dataclass
@@ -83,7 +91,10 @@ async def ingest(request: Request, db: Database, spec: WriteRequest) -> JSONResp
         spec.target,
         _accepted(body, reader, rejections, spec.batch_rows),
         after=[remember],
-        commit=lambda: spec.skip_rejected or not rejections.count,
+        commit=lambda: (
+            rejections.count == 0
+            or (spec.skip_rejected and rejections.count == rejections.references)
+        ),
     )
     if not outcome:  # not committed: a record was rejected and the write is all or nothing
         status = 422 if rejections.count > rejections.references else 409
@@ -152,7 +163,7 @@ async def _remembered(db: Database, spec: WriteRequest) -> dict[str, Any] | None
 
 def _replay(stored: Mapping[str, Any], digest: str, spec: WriteRequest) -> JSONResponse:
     if stored["request_digest"] != digest:
-        raise InvalidParameters(
+        raise Conflict(
             f"Idempotency-Key {spec.idempotency_key!r} was used for another request: "
             "use a new key for a new request"
         )
@@ -184,16 +195,20 @@ def record_schema(target: Target, description: str) -> dict[str, Any]:
         properties[name] = _property(target, name, kind)
     required = [k for k in target.key if k in properties and k != "well_id"]
     required += ["division_id"] if target.needs_division else []
-    if target.names_well:
-        for name in WELL_IDENTIFIERS:
-            properties[name] = {"type": "string", "minLength": 1, "maxLength": 200}
-    return {
+    schema: dict[str, Any] = {
         "type": "object",
         "description": description,
         "properties": properties,
         "required": required,
         "additionalProperties": False,
     }
+    if target.names_well:
+        for name in WELL_IDENTIFIERS:
+            properties[name] = TEXT
+        # The well is named by its id or by any of its identifiers.
+        names = ("well_id", *WELL_IDENTIFIERS)
+        schema["anyOf"] = [{"required": [name]} for name in names]
+    return schema
 
 
 def _property(target: Target, name: str, kind: str) -> dict[str, Any]:
@@ -206,9 +221,9 @@ def _property(target: Target, name: str, kind: str) -> dict[str, Any]:
     if kind == "int":
         return {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
     if kind == "date":
-        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        return {"type": "string", "format": "date", "pattern": f"^{YEAR}-\\d{{2}}-\\d{{2}}$"}
     if kind == "month":
-        return {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-01)?$"}
+        return {"type": "string", "pattern": f"^{YEAR}-(0[1-9]|1[0-2])(-01)?$"}
     if name in target.choices:
         return {"type": "string", "enum": sorted(target.choices[name])}
-    return {"type": "string", "minLength": 1, "maxLength": 200}
+    return TEXT

@@ -23,8 +23,10 @@ router = APIRouter(prefix="/v1", tags=["writes"])
 OnError = Annotated[
     Literal["abort", "skip"],
     Query(
-        description="abort: nothing is written if any record is rejected (422, or 409 when "
-        "records only name wells or divisions not found); skip: the valid records are written."
+        description="abort: nothing is written if any record is rejected (409 when records "
+        "only name wells or divisions not found or not yours); skip: those records are "
+        "skipped and listed, the others written. A malformed record (a wrong type, an "
+        "unknown field, a value out of range) fails the whole write in either mode (422)."
     ),
 ]
 IdempotencyKey = Annotated[
@@ -33,7 +35,7 @@ IdempotencyKey = Annotated[
         max_length=200,
         pattern=r"^[\x21-\x7e]+$",
         description="Makes a retry safe: the same key with the same request answers the "
-        "first answer again without writing; with another request, 422.",
+        "first answer again without writing; with another request, 409.",
     ),
 ]
 KEEPS = (
@@ -61,13 +63,16 @@ def _body(target: Target, what: str) -> dict[str, Any]:
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": WriteResult, "description": "Written: what happened to each row."},
     409: {
-        "model": WriteResult,
-        "description": "Nothing written: records name wells or "
-        "divisions not found (or not yours), or a reused identifier.",
+        "model": WriteResult | ErrorResponse,
+        "description": "Nothing written: records name wells or divisions not found (or not "
+        "yours), an identifier is taken, or the Idempotency-Key was used for another request.",
     },
     413: {"model": ErrorResponse, "description": "The body is larger than allowed."},
     415: {"model": ErrorResponse, "description": "The body is neither JSON nor NDJSON."},
-    422: {"model": WriteResult, "description": "Nothing written: records are invalid."},
+    422: {
+        "description": "Nothing written: invalid records (the answer counts and names them, "
+        "as a 200 does), a body that is not JSON records, or a malformed parameter."
+    },
 }
 
 

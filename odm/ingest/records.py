@@ -113,6 +113,8 @@ class RecordReader:
         if kind == "float":
             return self._number(name, value)
         if kind == "int":
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)  # JSON's 5.0 is the integer 5
             if type(value) is not int or not 1 <= value <= MAX_ID:
                 raise RecordError(f"{name} {value!r} is not an id (a whole number from 1)")
             return value
@@ -146,6 +148,10 @@ def _text(name: str, value: object) -> str:
         raise RecordError(f"{name} {value!r} is not text")
     if len(value) > MAX_TEXT or any(ord(c) < 32 or c == "\x7f" for c in value):
         raise RecordError(f"{name} is longer than {MAX_TEXT} or holds control characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RecordError(f"{name} holds a lone surrogate (not Unicode text)") from None
     return value.strip()
 
 
