@@ -76,10 +76,13 @@ def test_bad_rows_are_reported_by_line_and_reason(backend: str, tmp_path: Path) 
     assert "'abc' is not a number" in reasons[4] and "Lease Oil Production" in reasons[4]
     assert "entity_key is missing" in reasons[5]
     assert reasons[6] == "duplicate of line 2: counted once"
-    assert reasons[7] == "same key as line 2 with different values"
-    assert (report.rows_read, report.imported, report.rejected, report.duplicates) == (7, 2, 4, 1)
+    assert reasons[7] == "same key as line 2 with different values: replaces it"
+    assert [r.replaces for r in rejections] == [None, None, None, None, 2]
+    assert (report.rows_read, report.imported, report.rejected, report.duplicates) == (7, 3, 3, 1)
+    assert report.replaced == 1
+    # The footer's oil total is 999 - 5: what is stored, line 7 having replaced line 2.
     assert (report.blank_lines, report.footer_line, report.checksum_failures()) == (1, 10, [])
-    assert rows == [("00016", 100.0, 15.0), ("G00001", -5.0, 2.0)]
+    assert rows == [("00016", 999.0, 15.0), ("G00001", -5.0, 2.0)]
 
 
 def lease_csv(path: Path, *rows: str) -> Path:
@@ -89,7 +92,7 @@ def lease_csv(path: Path, *rows: str) -> Path:
     return path
 
 
-def test_a_repeat_differing_only_by_hash_equal_values_is_a_conflict(
+def test_a_repeat_differing_only_by_hash_equal_values_replaces_the_row(
     backend: str, tmp_path: Path
 ) -> None:
     # hash(-1.0) == hash(-2.0) in CPython: the second row once passed for a mere repeat.
@@ -98,15 +101,19 @@ def test_a_repeat_differing_only_by_hash_equal_values_is_a_conflict(
         tmp_path / "corrected.csv",
         " 00016,1,2000,-1,0,10,5,50,1,18",
         " 00016,1,2000,-2,0,10,5,50,1,18",
+        " 00016,1,2000,-2,0,10,5,50,1,18",
+        ',,,"Sum=-2",,,,,,',
     )
     with empty_database(backend, tmp_path) as url:
         report, rejections = run_import(url, path, load_preset("bsee-lease-monthly"))
         rows = fetch(url, "SELECT entity_key, oil FROM odm_monthly_production")
     assert [(r.line, r.reason, r.duplicate) for r in rejections] == [
-        (3, "same key as line 2 with different values", False)
+        (3, "same key as line 2 with different values: replaces it", False),
+        (4, "duplicate of line 3: counted once", True),  # compared with the row that won
     ]
-    assert (report.rows_read, report.imported, report.rejected, report.duplicates) == (2, 1, 1, 0)
-    assert rows == [("00016", -1.0)]
+    assert (report.imported, report.rejected, report.duplicates, report.replaced) == (2, 0, 1, 1)
+    assert rows == [("00016", -2.0)]  # the later row wins
+    assert report.checksums() == [("Lease Oil Production (BBL)", -2.0, -2.0)]
 
 
 def add_wells(url: str, well_ids: tuple[int, ...]) -> None:
@@ -145,7 +152,7 @@ def test_keys_that_hash_equal_are_still_different_keys(backend: str, tmp_path: P
 
 def test_strict_import_writes_nothing(backend: str, tmp_path: Path) -> None:
     with empty_database(backend, tmp_path) as url:
-        with pytest.raises(StrictRejection, match="4 rows rejected"):
+        with pytest.raises(StrictRejection, match="3 rows rejected"):
             run_import(url, DATA / "bad_lease.csv", load_preset("bsee-lease-monthly"), strict=True)
         assert fetch(url, "SELECT COUNT(*) FROM odm_monthly_production") == [(0,)]
         assert fetch(url, "SELECT COUNT(*) FROM odm_division") == [(0,)]
@@ -214,7 +221,9 @@ def test_cli_import_with_rejects_file(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "line 4: rejected: oil" in result.output
-    assert "2 imported, 4 rejected, 1 duplicates" in result.output
+    assert "line 7: imported: same key as line 2 with different values" in result.output
+    assert "3 imported, 3 rejected, 1 duplicates" in result.output
+    assert "1 rows replaced an earlier row with the same key" in result.output
     with rejects.open(newline="") as file:
         lines = list(csv.reader(file))
     assert [row[0] for row in lines] == ["line", "3", "4", "5", "6", "7"]

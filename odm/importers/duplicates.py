@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 _DIGEST_BYTES = 16
 _LINE_BYTES = 8
+_ROW_END = _LINE_BYTES + _DIGEST_BYTES
 
 
 def digest(values: Sequence[object]) -> bytes:
@@ -21,32 +23,49 @@ def digest(values: Sequence[object]) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=_DIGEST_BYTES).digest()
 
 
-class RecentKeys:
-    """The last `size` keys seen, with their line and a digest of their row.
+@dataclass(frozen=True)
+class Earlier:
+    """The row seen before with the same key."""
 
-    Memory stays bounded however long the file (about 150 bytes a key: keys and rows are
-    kept as 128-bit digests, so two different keys or rows are taken for the same one only
-    if BLAKE2b collides). A repeat further back than the window is not reported, but it
-    still cannot double count: rows upsert on their key, the later row winning.
+    line: int
+    same: bool  # whether its values were identical
+    extra: bytes  # what the caller kept with it
+
+
+class RecentKeys:
+    """The last `size` keys seen, with their line, a digest of their row and a few bytes
+    the caller keeps with it.
+
+    Memory stays bounded however long the file (about 150 bytes a key, plus the caller's:
+    keys and rows are kept as 128-bit digests, so two different keys or rows are taken for
+    the same one only if BLAKE2b collides). A repeat further back than the window is not
+    reported, but it still cannot double count: rows upsert on their key, the later row
+    winning, as within the window.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.lines: dict[bytes, bytes] = {}  # key digest -> line (8 bytes) + row digest
+        self.lines: dict[bytes, bytes] = {}  # key digest -> line (8 bytes), row digest, extra
 
     def seen(
-        self, key: Sequence[object], row: Sequence[object], line: int
-    ) -> tuple[int, bool] | None:
-        """The earlier line with this key and whether its row was identical, or None."""
-        fingerprint = digest(row)
+        self, key: Sequence[object], row: Sequence[object], line: int, extra: bytes = b""
+    ) -> Earlier | None:
+        """The row seen before with this key, or None.
+
+        A row with different values takes the earlier one's place: the later row wins, and
+        a further repeat is compared with it.
+        """
+        entry = line.to_bytes(_LINE_BYTES) + digest(row) + extra
         key_digest = digest(key)
         earlier = self.lines.get(key_digest)
         if earlier is not None:
-            earlier_line = int.from_bytes(earlier[:_LINE_BYTES])
-            return earlier_line, earlier[_LINE_BYTES:] == fingerprint
+            same = earlier[_LINE_BYTES:_ROW_END] == entry[_LINE_BYTES:_ROW_END]
+            if not same:
+                self.lines[key_digest] = entry
+            return Earlier(int.from_bytes(earlier[:_LINE_BYTES]), same, earlier[_ROW_END:])
         if self.size <= 0:
             return None
         if len(self.lines) >= self.size:
             del self.lines[next(iter(self.lines))]
-        self.lines[key_digest] = line.to_bytes(_LINE_BYTES) + fingerprint
+        self.lines[key_digest] = entry
         return None
