@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 from odm.cli import app
-from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import TableRows, migrate
 from odm.demo import SEED_WELL_ID, DemoData
@@ -28,6 +27,7 @@ from odm.importers import (
     load_preset,
 )
 from tests.backends import empty_database
+from tests.isolation import isolated_settings
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -39,7 +39,7 @@ def run_import(
     rejections: list[Rejection] = []
 
     async def run() -> ImportReport:
-        db = open_database(Settings(database_url=url), url)
+        db = open_database(isolated_settings(database_url=url), url)
         await db.open()
         try:
             await migrate(db)
@@ -54,7 +54,7 @@ def run_import(
 
 def fetch(url: str, sql: str) -> list[Any]:
     async def run() -> list[Any]:
-        db = open_database(Settings(database_url=url), url)
+        db = open_database(isolated_settings(database_url=url), url)
         await db.open()
         try:
             return await db.fetch_all(sql, {})
@@ -120,7 +120,7 @@ def add_wells(url: str, well_ids: tuple[int, ...]) -> None:
     """Create the schema, a division and the given wells."""
 
     async def run() -> None:
-        db = open_database(Settings(database_url=url), url)
+        db = open_database(isolated_settings(database_url=url), url)
         await db.open()
         try:
             await migrate(db)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import DatabaseError
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData
+from tests.isolation import isolated_settings
 
 SEED = {"well_id": SEED_WELL_ID, "division_id": SEED_DIVISION_ID}
 
@@ -21,7 +21,7 @@ def run_sql(url: str, sql: str, params: dict[str, Any] | None = None) -> int:
     """One data-changing statement in its own transaction."""
 
     async def run() -> int:
-        db = open_database(Settings(database_url=url), url)
+        db = open_database(isolated_settings(database_url=url), url)
         await db.open()
         try:
             return await db.execute(sql, params or {})
