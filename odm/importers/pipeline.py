@@ -47,7 +47,6 @@ class ImportReport:
     footer_line: int | None = None
     footer_totals: dict[str, float] = field(default_factory=dict)
     sums: dict[str, float] = field(default_factory=dict)
-    written: bool = False
 
     def checksums(self) -> list[tuple[str, float, float | None]]:
         """Per footer column: the footer's total and the sum of the imported rows."""
@@ -88,7 +87,6 @@ async def import_file(
         run = _Run(mapping, table, context, options, report)
         tables = [*await _division_rows(db, mapping, options), run.table_rows()]
         await db.write_tables(tables, lambda count: None)
-    report.written = True
     return report
 
 
