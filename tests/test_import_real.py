@@ -29,6 +29,8 @@ NPD = DATA / "npd_field_production_monthly.csv"
 EIA = DATA / "eia_us_crude_oil_first_purchase_price_monthly.xlsx"
 FILES = (LEASE, WELL, NPD, EIA)
 TABLES = ("odm_division", "odm_monthly_production", "odm_monthly_price")
+# Every test here reads the four files imported twice per backend (about 70,000 rows).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True, scope="module")
