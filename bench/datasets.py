@@ -10,12 +10,14 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
 
+from odm.config import environment_without_settings
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData, DemoSpec
 from odm.models import DailyProduction, field_names
 
@@ -119,9 +121,11 @@ def _build(url: str, spec: DemoSpec) -> None:
         str(spec.seed),
         "--replace",
     ]
-    # One COPY of ten million rows outlasts the default 60 s statement timeout.
-    env = {**os.environ, "ODM_STATEMENT_TIMEOUT": "3600"}
-    subprocess.run(command, check=True, env=env)
+    # One COPY of ten million rows outlasts the default 60 s statement timeout. Nothing
+    # else comes from the environment, nor from a `.env` (the command runs in an empty folder).
+    env = environment_without_settings(os.environ) | {"ODM_STATEMENT_TIMEOUT": "3600"}
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(command, check=True, env=env, cwd=folder)
 
 
 def odm_command() -> list[str]:

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.datasets import DataSet
+from odm.config import environment_without_settings
 
 HOST = "127.0.0.1"
 REPO = Path(__file__).resolve().parent.parent
@@ -93,21 +95,25 @@ def running(spec: ServerSpec, port: int, log_dir: Path) -> Iterator[Server]:
     """Start the server, wait until it answers, and stop it on exit."""
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"server-{spec.name.lower()}-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            spec.command,
-            cwd=REPO,
-            # The servers import the odm package of this checkout, whatever is installed.
-            env={**os.environ, "PYTHONPATH": str(REPO), **spec.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(spec.name, process, port)
-    try:
-        _wait_ready(server, spec.ready_path, log_path)
-        yield server
-    finally:
-        _stop(process)
+    # The servers import the odm package of this checkout, whatever is installed, and run
+    # with ODM's defaults and what the spec says: not the settings of the environment or
+    # of a `.env` (they start in an empty folder).
+    environment = {**environment_without_settings(os.environ), "PYTHONPATH": str(REPO)}
+    with tempfile.TemporaryDirectory() as folder:
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                spec.command,
+                cwd=folder,
+                env=environment | dict(spec.env),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        server = Server(spec.name, process, port)
+        try:
+            _wait_ready(server, spec.ready_path, log_path)
+            yield server
+        finally:
+            _stop(process)
 
 
 def _wait_ready(server: Server, path: str, log_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
@@ -120,3 +121,23 @@ def split_host_port(text: str) -> tuple[str, int | None]:
     if colon and ":" not in host and port.isdigit():
         return host, int(port)
     return text, None
+
+
+def settings_variables() -> frozenset[str]:
+    """The names of the environment variables Settings reads, in upper case (they are
+    matched regardless of case)."""
+    names: set[str] = set()
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update(str(choice).upper() for choice in alias.choices)
+        else:
+            names.add(alias.upper() if isinstance(alias, str) else f"ODM_{name.upper()}")
+    return frozenset(names)
+
+
+def environment_without_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` without any variable Settings reads: for a child process that must start
+    from the defaults and what it is told, whatever the parent's environment holds."""
+    names = settings_variables()
+    return {name: value for name, value in environ.items() if name.upper() not in names}

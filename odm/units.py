@@ -12,11 +12,8 @@ from odm.db.base import Row
 from odm.rows import Bound, Columns, Step
 
 M3_PER_BBL = 0.158987
-BBL_PER_M3 = 6.289811
 SM3_PER_MCF = 28.3168
-SCF_PER_SM3 = 35.3147
 SCF_PER_BBL_PER_SM3_PER_SM3 = 5.6146
-PSI_PER_BAR = 14.5038
 
 
 class UnitSystem(StrEnum):
@@ -41,19 +38,6 @@ METRIC_FACTORS: dict[Quantity, float] = {
     Quantity.GOR: 1 / SCF_PER_BBL_PER_SM3_PER_SM3,
     Quantity.LIQUID_PRICE: 1 / M3_PER_BBL,
 }
-
-UNIT_NAMES: dict[Quantity, tuple[str, str]] = {
-    Quantity.LIQUID: ("bbl", "m³"),
-    Quantity.GAS: ("Mcf", "Sm³"),
-    Quantity.GOR: ("scf/bbl", "Sm³/Sm³"),
-    Quantity.LIQUID_PRICE: ("USD/bbl", "USD/m³"),
-}
-
-
-def unit_of(quantity: Quantity, system: UnitSystem) -> str:
-    """The unit a quantity is expressed in under a unit system."""
-    field, metric = UNIT_NAMES[quantity]
-    return field if system is UnitSystem.FIELD else metric
 
 
 def converter(quantities: Mapping[str, Quantity], system: UnitSystem) -> Step:

@@ -18,6 +18,7 @@ from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import migrate
 from odm.demo import DemoData, DemoSpec
+from tests.isolation import isolated_settings
 
 POSTGRES_ENV = "ODM_TEST_POSTGRES_URL"
 ORACLE_ENV = "ODM_TEST_ORACLE_DSN"
@@ -69,9 +70,9 @@ def app_settings(url: str, **options: Any) -> Settings:
     """Settings that serve the database at `url` as a deployment does: on Oracle, as the
     least-privilege application account (the owner's reader role), in the owner's schema."""
     if url not in APPLICATION_ACCOUNTS:
-        return Settings(database_url=url, **options)
+        return isolated_settings(database_url=url, **options)
     app_url, schema = APPLICATION_ACCOUNTS[url]
-    return Settings(database_url=app_url, oracle_schema=schema, **options)
+    return isolated_settings(database_url=app_url, oracle_schema=schema, **options)
 
 
 def sqlite_url(folder: Path) -> str:
@@ -81,7 +82,7 @@ def sqlite_url(folder: Path) -> str:
 
 async def load_demo(url: str, spec: DemoSpec = TEST_SPEC) -> DemoData:
     """Create the schema and write a demo data set."""
-    db = open_database(Settings(database_url=url), url)
+    db = open_database(isolated_settings(database_url=url), url)
     await db.open()
     try:
         await migrate(db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,10 +10,27 @@ import pytest
 from fastapi.testclient import TestClient
 
 from odm.app import create_app
+from odm.config import settings_variables
 from odm.demo import DemoData
 from tests.backends import app_settings, empty_database, load_demo_sync
 
 BACKENDS = ["sqlite", "postgresql", "oracle"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_from_the_developer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No setting of the developer's environment or `.env` reaches the code under test.
+
+    Tests build their own settings (`isolated_settings`), but the command line run
+    in-process reads `Settings()`, and child processes inherit the environment: so every
+    variable Settings reads is unset, and the working directory holds no `.env`.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.upper() in settings_variables():
+                patch.delenv(name)
+        patch.chdir(tmp_path_factory.mktemp("cwd"))
+        yield
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2 as httpx
+
+from tests.isolation import clean_environment
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -38,36 +42,36 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(database_url: str, **env: str) -> Iterator[Server]:
-    """Start `uvicorn` on the app factory, wait until it answers, stop it afterwards."""
+    """Start `uvicorn` on the app factory, wait until it answers, stop it afterwards.
+
+    The server gets only what the test says: none of the developer's ODM_* variables, and
+    an empty working folder, so no `.env`.
+    """
     port = free_port()
-    environment = os.environ | {"ODM_DATABASE_URL": database_url} | env
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "odm.app:app_from_environment",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=environment,
-        stderr=subprocess.PIPE,
-    )
-    server = Server(f"http://127.0.0.1:{port}", process)
-    try:
-        _wait_until_up(server)
-        yield server
-    finally:
-        process.terminate()
+    command = [sys.executable, "-m", "uvicorn", "odm.app:app_from_environment", "--factory"]
+    options = ["--port", str(port), "--log-level", "warning"]
+    environment = clean_environment(PYTHONPATH=str(REPO), ODM_DATABASE_URL=database_url, **env)
+    with tempfile.TemporaryDirectory() as folder:
+        process = subprocess.Popen(
+            [*command, *options], env=environment, cwd=folder, stderr=subprocess.PIPE
+        )
+        server = Server(f"http://127.0.0.1:{port}", process)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if process.stderr is not None:
-            process.stderr.close()
+            _wait_until_up(server)
+            yield server
+        finally:
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stderr is not None:
+        process.stderr.close()
 
 
 def _wait_until_up(server: Server, timeout: float = 20.0) -> None:

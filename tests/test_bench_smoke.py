@@ -55,6 +55,7 @@ def _plausible(result: ExportResult, data: DataSet, system: str) -> None:
     assert result.wall_s > 0
 
 
+@pytest.mark.slow
 def test_odm_exports_every_format(tiny: DataSet, plan: Plan) -> None:
     for fmt in plan.formats:
         result = export_odm(tiny, plan, fmt)
@@ -62,6 +63,7 @@ def test_odm_exports_every_format(tiny: DataSet, plan: Plan) -> None:
         assert result.ttfb_s is not None and result.peak_rss_mb is not None
 
 
+@pytest.mark.slow
 def test_baselines_export_the_same_rows(tiny: DataSet, plan: Plan) -> None:
     odm = export_odm(tiny, plan, "json")
     seed = export_seed_style(tiny, plan)
@@ -73,6 +75,7 @@ def test_baselines_export_the_same_rows(tiny: DataSet, plan: Plan) -> None:
         _plausible(export_datasette(tiny, plan), tiny, DATASETTE)
 
 
+@pytest.mark.slow
 def test_fallbacks_without_command_line_tools(
     tiny: DataSet, plan: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,6 +87,7 @@ def test_fallbacks_without_command_line_tools(
     assert small_request_load(tiny, plan, 1)[0].tool == "python threads"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_small_request_load(tiny: DataSet, plan: Plan, workers: int) -> None:
     results = small_request_load(tiny, plan, workers)
@@ -92,6 +96,7 @@ def test_small_request_load(tiny: DataSet, plan: Plan, workers: int) -> None:
         assert r.requests > 0 and r.errors == 0 and r.p99_ms >= r.p50_ms
 
 
+@pytest.mark.slow
 def test_report_and_chart(tiny: DataSet, plan: Plan, tmp_path: Path) -> None:
     results = Results({"cores": "2"}, "make bench")
     results.exports += [export_odm(tiny, plan, "json"), export_dump(tiny, plan)]

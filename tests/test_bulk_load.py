@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import migrate
 from odm.demo import DemoData, DemoSpec
 from tests.backends import empty_database
+from tests.isolation import isolated_settings
 
 
 async def _count_rows(url: str, install: bool) -> int:
-    db = open_database(Settings(database_url=url), url)
+    db = open_database(isolated_settings(database_url=url), url)
     await db.open()
     try:
         if install:
@@ -27,7 +27,7 @@ async def _count_rows(url: str, install: bool) -> int:
 async def _load_with_tiny_timeout(url: str, data: DemoData) -> None:
     # 10 ms per round trip: any single statement of the load would overrun it. Only the load
     # runs under it (installing the schema and counting are not what is tested).
-    db = open_database(Settings(database_url=url, statement_timeout=0.01), url)
+    db = open_database(isolated_settings(database_url=url, statement_timeout=0.01), url)
     await db.open()
     try:
         await db.write_tables(data.tables(), lambda n: None)

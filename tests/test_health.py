@@ -8,10 +8,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from odm.app import create_app
-from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import migration_scripts
 from tests.backends import empty_database
+from tests.isolation import isolated_settings
 
 
 def test_healthy(client: TestClient, backend: str) -> None:
@@ -22,7 +22,7 @@ def test_healthy(client: TestClient, backend: str) -> None:
 
 
 async def _install_version_1(url: str) -> None:
-    db = open_database(Settings(database_url=url), url)
+    db = open_database(isolated_settings(database_url=url), url)
     await db.open()
     try:
         (version, path), *_ = migration_scripts(db.dialect)
@@ -34,7 +34,7 @@ async def _install_version_1(url: str) -> None:
 def test_a_schema_behind_the_code_is_503(backend: str, tmp_path: Path) -> None:
     with empty_database(backend, tmp_path) as url:
         asyncio.run(_install_version_1(url))
-        app = create_app(Settings(database_url=url, migrate_on_start=False))
+        app = create_app(isolated_settings(database_url=url, migrate_on_start=False))
         with TestClient(app) as client:
             response = client.get("/health")
     assert response.status_code == 503

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import migrate
 from odm.importers import ImportOptions, ImportReport, import_file, load_preset
+from tests.isolation import isolated_settings
 
 ROWS = 60_000
 NOTE = "x" * 200  # a wide column the preset does not read, as real files have
@@ -38,7 +38,7 @@ def write_large_csv(path: Path) -> int:
 
 
 async def import_measured(url: str, path: Path) -> tuple[ImportReport, int]:
-    db = open_database(Settings(database_url=url), url)
+    db = open_database(isolated_settings(database_url=url), url)
     await db.open()
     try:
         await migrate(db)

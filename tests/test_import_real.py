@@ -16,11 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from odm.app import create_app
-from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import migrate
 from odm.importers import ImportOptions, ImportReport, Rejection, detect_preset, import_file
 from tests.backends import empty_database, skip_or_fail
+from tests.isolation import isolated_settings
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 LEASE = DATA / "bsee_lease_production_monthly_2000_2002.csv"
@@ -29,6 +29,8 @@ NPD = DATA / "npd_field_production_monthly.csv"
 EIA = DATA / "eia_us_crude_oil_first_purchase_price_monthly.xlsx"
 FILES = (LEASE, WELL, NPD, EIA)
 TABLES = ("odm_division", "odm_monthly_production", "odm_monthly_price")
+# Every test here reads the four files imported twice per backend (about 70,000 rows).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -51,7 +53,7 @@ class Imported:
 
 async def fetch(url: str, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
     """All rows of a query."""
-    db = open_database(Settings(database_url=url), url)
+    db = open_database(isolated_settings(database_url=url), url)
     await db.open()
     try:
         return await db.fetch_all(sql, params or {})
@@ -61,7 +63,7 @@ async def fetch(url: str, sql: str, params: dict[str, Any] | None = None) -> lis
 
 async def import_all(url: str) -> tuple[dict[str, ImportReport], dict[str, list[Rejection]]]:
     """Import every file with the preset its header fits."""
-    db = open_database(Settings(database_url=url), url)
+    db = open_database(isolated_settings(database_url=url), url)
     await db.open()
     reports, rejections = {}, {}
     try:
@@ -246,7 +248,7 @@ def test_presets_create_their_divisions(imported: Imported) -> None:
 @pytest.fixture(scope="module")
 def api(imported: Imported) -> Iterator[TestClient]:
     """The HTTP API over the imported database."""
-    with TestClient(create_app(Settings(database_url=imported.url))) as client:
+    with TestClient(create_app(isolated_settings(database_url=imported.url))) as client:
         yield client
 
 

@@ -12,9 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from odm.cli import app
-from odm.config import Settings
 from odm.db import open_database
-from odm.db.base import migrate
+from odm.db.base import TableRows, migrate
 from odm.demo import SEED_WELL_ID, DemoData
 from odm.importers import (
     Division,
@@ -28,6 +27,7 @@ from odm.importers import (
     load_preset,
 )
 from tests.backends import empty_database
+from tests.isolation import isolated_settings
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -39,7 +39,7 @@ def run_import(
     rejections: list[Rejection] = []
 
     async def run() -> ImportReport:
-        db = open_database(Settings(database_url=url), url)
+        db = open_database(isolated_settings(database_url=url), url)
         await db.open()
         try:
             await migrate(db)
@@ -54,7 +54,7 @@ def run_import(
 
 def fetch(url: str, sql: str) -> list[Any]:
     async def run() -> list[Any]:
-        db = open_database(Settings(database_url=url), url)
+        db = open_database(isolated_settings(database_url=url), url)
         await db.open()
         try:
             return await db.fetch_all(sql, {})
@@ -76,15 +76,83 @@ def test_bad_rows_are_reported_by_line_and_reason(backend: str, tmp_path: Path) 
     assert "'abc' is not a number" in reasons[4] and "Lease Oil Production" in reasons[4]
     assert "entity_key is missing" in reasons[5]
     assert reasons[6] == "duplicate of line 2: counted once"
-    assert reasons[7] == "same key as line 2 with different values"
-    assert (report.rows_read, report.imported, report.rejected, report.duplicates) == (7, 2, 4, 1)
+    assert reasons[7] == "same key as line 2 with different values: replaces it"
+    assert [r.replaces for r in rejections] == [None, None, None, None, 2]
+    assert (report.rows_read, report.imported, report.rejected, report.duplicates) == (7, 3, 3, 1)
+    assert report.replaced == 1
+    # The footer's oil total is 999 - 5: what is stored, line 7 having replaced line 2.
     assert (report.blank_lines, report.footer_line, report.checksum_failures()) == (1, 10, [])
-    assert rows == [("00016", 100.0, 15.0), ("G00001", -5.0, 2.0)]
+    assert rows == [("00016", 999.0, 15.0), ("G00001", -5.0, 2.0)]
+
+
+def lease_csv(path: Path, *rows: str) -> Path:
+    """A BSEE lease file (bad_lease.csv's header) holding the given data lines."""
+    header = (DATA / "bad_lease.csv").read_text().splitlines()[0]
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path
+
+
+def test_a_repeat_differing_only_by_hash_equal_values_replaces_the_row(
+    backend: str, tmp_path: Path
+) -> None:
+    # hash(-1.0) == hash(-2.0) in CPython: the second row once passed for a mere repeat.
+    assert hash(-1.0) == hash(-2.0)
+    path = lease_csv(
+        tmp_path / "corrected.csv",
+        " 00016,1,2000,-1,0,10,5,50,1,18",
+        " 00016,1,2000,-2,0,10,5,50,1,18",
+        " 00016,1,2000,-2,0,10,5,50,1,18",
+        ',,,"Sum=-2",,,,,,',
+    )
+    with empty_database(backend, tmp_path) as url:
+        report, rejections = run_import(url, path, load_preset("bsee-lease-monthly"))
+        rows = fetch(url, "SELECT entity_key, oil FROM odm_monthly_production")
+    assert [(r.line, r.reason, r.duplicate) for r in rejections] == [
+        (3, "same key as line 2 with different values: replaces it", False),
+        (4, "duplicate of line 3: counted once", True),  # compared with the row that won
+    ]
+    assert (report.imported, report.rejected, report.duplicates, report.replaced) == (2, 0, 1, 1)
+    assert rows == [("00016", -2.0)]  # the later row wins
+    assert report.checksums() == [("Lease Oil Production (BBL)", -2.0, -2.0)]
+
+
+def add_wells(url: str, well_ids: tuple[int, ...]) -> None:
+    """Create the schema, a division and the given wells."""
+
+    async def run() -> None:
+        db = open_database(isolated_settings(database_url=url), url)
+        await db.open()
+        try:
+            await migrate(db)
+            division = TableRows("odm_division", ("division_id", "division_name"), [(5, "D")])
+            columns = ("well_id", "well_name", "division_id")
+            wells = TableRows("odm_well", columns, [(i, f"W{i}", 5) for i in well_ids])
+            await db.write_tables([division, wells], lambda count: None)
+        finally:
+            await db.close()
+
+    asyncio.run(run())
+
+
+def test_keys_that_hash_equal_are_still_different_keys(backend: str, tmp_path: Path) -> None:
+    well_ids = (-1, -2)
+    assert hash(-1) == hash(-2)  # so the two rows' keys once passed for the same key
+    path = tmp_path / "daily.csv"
+    path.write_text(
+        "Well,Day,Hours,Oil m3,Gas Sm3,Water m3\n"
+        + "".join(f"{well_id},01.01.2030,24,10,1000,1\n" for well_id in well_ids)
+    )
+    with empty_database(backend, tmp_path) as url:
+        add_wells(url, well_ids)
+        report, rejections = run_import(url, path, load_mapping(DATA / "daily_metric.toml"))
+        rows = fetch(url, "SELECT well_id FROM odm_daily_production ORDER BY well_id")
+    assert (rejections, report.imported) == ([], 2)
+    assert rows == sorted((well_id,) for well_id in well_ids)
 
 
 def test_strict_import_writes_nothing(backend: str, tmp_path: Path) -> None:
     with empty_database(backend, tmp_path) as url:
-        with pytest.raises(StrictRejection, match="4 rows rejected"):
+        with pytest.raises(StrictRejection, match="3 rows rejected"):
             run_import(url, DATA / "bad_lease.csv", load_preset("bsee-lease-monthly"), strict=True)
         assert fetch(url, "SELECT COUNT(*) FROM odm_monthly_production") == [(0,)]
         assert fetch(url, "SELECT COUNT(*) FROM odm_division") == [(0,)]
@@ -153,7 +221,9 @@ def test_cli_import_with_rejects_file(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "line 4: rejected: oil" in result.output
-    assert "2 imported, 4 rejected, 1 duplicates" in result.output
+    assert "line 7: imported: same key as line 2 with different values" in result.output
+    assert "3 imported, 3 rejected, 1 duplicates" in result.output
+    assert "1 rows replaced an earlier row with the same key" in result.output
     with rejects.open(newline="") as file:
         lines = list(csv.reader(file))
     assert [row[0] for row in lines] == ["line", "3", "4", "5", "6", "7"]

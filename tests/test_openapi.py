@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from odm.app import create_app
-from odm.config import Settings
+from tests.isolation import isolated_settings
 
 UNIT_WORDS = (
     "bbl",
@@ -28,7 +28,7 @@ NUMERIC = {"number"}
 
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
-    app = create_app(Settings(database_url="sqlite:///unused.db"))
+    app = create_app(isolated_settings(database_url="sqlite:///unused.db"))
     result: dict[str, Any] = app.openapi()
     return result
 

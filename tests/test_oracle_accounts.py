@@ -17,6 +17,7 @@ from odm.db import open_database
 from odm.db.base import DatabaseError, TableRows
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData
 from tests.backends import TEST_SPEC, app_settings, empty_database, load_demo_sync
+from tests.isolation import isolated_settings
 
 SEED = {"well_id": SEED_WELL_ID, "division_id": SEED_DIVISION_ID}
 
@@ -61,7 +62,7 @@ def test_the_writer_role_loads_upserts_and_recomputes(tmp_path: Path) -> None:
     with empty_database("oracle", tmp_path) as url:
         load_demo_sync(url, TEST_SPEC)  # installed (and loaded) by the owner
         schema = app_settings(url).oracle_schema
-        loader = Settings(database_url=LOADER_ACCOUNTS[url], oracle_schema=schema)
+        loader = isolated_settings(database_url=LOADER_ACCOUNTS[url], oracle_schema=schema)
         asyncio.run(_load_as_loader(loader))
         assert asyncio.run(_write_as(loader, "DELETE FROM odm_monthly_price")) == 1
 

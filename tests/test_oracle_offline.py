@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import re
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import AbstractAsyncContextManager
@@ -24,7 +25,7 @@ from sqlglot import exp
 
 import odm.app
 from odm.app import create_app
-from odm.config import Settings
+from odm.config import Settings, settings_variables
 from odm.db import open_database
 from odm.db.base import (
     Batch,
@@ -49,6 +50,7 @@ from odm.db.oracle_text import (
 )
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData, DemoSpec
 from odm.queries import load_sql
+from tests.isolation import isolated_settings
 
 ORACLE_DIR = Path(__file__).resolve().parent.parent / "database" / "oracle"
 
@@ -134,7 +136,7 @@ def sent_statements() -> list[tuple[str, dict[str, Any]]]:
     patch = pytest.MonkeyPatch()
     patch.setattr(odm.app, "open_database", lambda settings: recorder)
     try:
-        app = create_app(Settings(database_url="oracle://u:p@h:1521/s"))
+        app = create_app(isolated_settings(database_url="oracle://u:p@h:1521/s"))
         with TestClient(app, raise_server_exceptions=False) as client:
             for path, params in _requests(client.get("/openapi.json").json()):
                 client.get(path, params=params)
@@ -439,28 +441,18 @@ def test_empty_clob_gives_no_piece_and_ucs2_counts_pairs_twice() -> None:
 
 # --- settings --------------------------------------------------------------------------
 
-ORACLE_VARIABLES = [
-    "ORACLE_USER",
-    "ORACLE_PASSWORD",
-    "ORACLE_HOST",
-    "ORACLE_PORT",
-    "ORACLE_SERVICE_NAME",
-    "DB_USER",
-    "DB_PASSWORD",
-    "DB_HOST",
-    "DB_SERVICE",
-    "ODM_DATABASE_URL",
-]
-
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in ORACLE_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+    """No variable Settings reads is set; each test sets its own."""
+    for name in list(os.environ):
+        if name.upper() in settings_variables():
+            monkeypatch.delenv(name)
     return monkeypatch
 
 
 def _settings() -> Settings:
+    """Settings from the environment these tests set (and never from a `.env`)."""
     return Settings(_env_file=None)  # type: ignore[call-arg]
 
 
@@ -545,8 +537,7 @@ def test_ipv6_hosts_in_the_settings(
 
 
 def test_open_database_builds_the_oracle_backend_from_settings() -> None:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+    settings = isolated_settings(
         database_url="oracle://odm:pw@db:1521/FREEPDB1",
         statement_timeout=7.5,
         pool_size=3,
@@ -564,7 +555,9 @@ def test_open_database_builds_the_oracle_backend_from_settings() -> None:
 
 def test_database_down_is_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
     # The real driver against a closed port: nothing listens, the pool cannot connect.
-    settings = Settings(database_url="oracle://odm:pw@127.0.0.1:9/FREEPDB1", pool_timeout=1.0)
+    settings = isolated_settings(
+        database_url="oracle://odm:pw@127.0.0.1:9/FREEPDB1", pool_timeout=1.0
+    )
     with TestClient(create_app(settings)) as client:
         for path in ("/division-list", "/well-summary-by-day?well_id=1&division_id=1"):
             response = client.get(path)

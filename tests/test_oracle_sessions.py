@@ -12,13 +12,13 @@ import pytest
 import sqlglot
 from oracledb.errors import _Error
 
-from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import DatabaseError, TableRows, migration_scripts
 from odm.db.oracle import OracleDatabase
 from odm.db.oracle_text import oracle_sql, owner_schema
 from odm.queries import QUERIES_DIR, load_sql
 from tests.fake_oracle import FakeCursor, FakePool, recording_backend
+from tests.isolation import isolated_settings
 from tests.test_oracle_offline import oracle_problems
 
 DAILY = ("well_id", "production_date", "oil")
@@ -142,8 +142,7 @@ def test_anything_but_a_plain_identifier_is_refused(name: str) -> None:
 
 
 def test_the_setting_reaches_the_backend() -> None:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+    settings = isolated_settings(
         database_url="oracle://odm_app:pw@db:1521/FREEPDB1",
         oracle_schema="odm",
     )

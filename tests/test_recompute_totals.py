@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from odm.config import Settings
 from odm.db import open_database
 from odm.demo import DemoData
+from tests.isolation import isolated_settings
 from tests.test_writes import run_sql
 
 TOTALS = "SELECT well_id, day_count, oil, gas, sales_value, budget FROM odm_well_totals"
@@ -26,7 +26,7 @@ FROM odm_well w
 
 
 async def _read(url: str, recompute: bool) -> tuple[list[Any], list[Any]]:
-    db = open_database(Settings(database_url=url), url)
+    db = open_database(isolated_settings(database_url=url), url)
     await db.open()
     try:
         if recompute:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import migrate, migration_scripts
 from odm.demo import DemoData
 from tests.backends import TEST_SPEC, empty_database
+from tests.isolation import isolated_settings
 
 
 async def _upgrade_from_version_1(url: str) -> tuple[list[int], int, int]:
-    db = open_database(Settings(database_url=url), url)
+    db = open_database(isolated_settings(database_url=url), url)
     await db.open()
     try:
         (version, path), *_ = migration_scripts(db.dialect)

@@ -10,15 +10,15 @@ from fastapi.testclient import TestClient
 
 from odm.api.deps import get_scope
 from odm.app import create_app
-from odm.config import Settings
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData
 from odm.queries.compose import DivisionScope
+from tests.isolation import isolated_settings
 
 
 @pytest.fixture(scope="module")
 def scoped(demo_database: tuple[str, DemoData]) -> Iterator[TestClient]:
     """A client that may only see the seed division."""
-    app = create_app(Settings(database_url=demo_database[0]))
+    app = create_app(isolated_settings(database_url=demo_database[0]))
     app.dependency_overrides[get_scope] = lambda: DivisionScope(frozenset({SEED_DIVISION_ID}))
     with TestClient(app) as client:
         yield client

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import DatabaseError
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData
+from tests.isolation import isolated_settings
 
 SEED = {"well_id": SEED_WELL_ID, "division_id": SEED_DIVISION_ID}
 
@@ -21,7 +21,7 @@ def run_sql(url: str, sql: str, params: dict[str, Any] | None = None) -> int:
     """One data-changing statement in its own transaction."""
 
     async def run() -> int:
-        db = open_database(Settings(database_url=url), url)
+        db = open_database(isolated_settings(database_url=url), url)
         await db.open()
         try:
             return await db.execute(sql, params or {})
@@ -130,6 +130,52 @@ def test_names_with_quotes_and_backslashes_stay_valid_json(
     )
     assert summary(fresh_client)["well_name"] == name
     assert fresh_client.get("/well-summary-by-day", params=SEED).json()[0]["well_name"] == name
+
+
+HOSTILE = "'; DROP TABLE odm_well; --"
+
+
+def test_hostile_text_in_string_parameters_is_data_not_sql(
+    fresh_client: TestClient, fresh_database: tuple[str, DemoData]
+) -> None:
+    """Quotes, a statement separator, a comment and LIKE wildcards in text that reaches
+    the SQL as a parameter match literally, and every table survives."""
+    url, _ = fresh_database
+    wells = [
+        w["well_id"] for w in fresh_client.get("/v1/wells", params={"fields": "well_id"}).json()
+    ]
+    other = next(w for w in wells if w != SEED_WELL_ID)
+    rename = "UPDATE odm_well SET well_name = :n WHERE well_id = :w"
+    run_sql(url, rename, {"n": f"50%_off{HOSTILE}", "w": SEED_WELL_ID})
+    run_sql(url, rename, {"n": "50x-off", "w": other})
+    for key in (HOSTILE, "A%_"):
+        run_sql(
+            url,
+            "INSERT INTO odm_monthly_production (entity_type, entity_key, month, division_id, "
+            "oil, source) VALUES ('lease', :k, :m, :d, 1, 'test')",
+            {"k": key, "m": dt.date(2020, 1, 1), "d": SEED_DIVISION_ID},
+        )
+
+    def well_ids(q: str) -> list[int]:
+        response = fresh_client.get("/v1/wells", params={"q": q, "fields": "well_id"})
+        assert response.status_code == 200, response.text
+        return [w["well_id"] for w in response.json()]
+
+    def entity_keys(key: str) -> list[str]:
+        response = fresh_client.get("/v1/production/monthly", params={"entity_key": key})
+        assert response.status_code == 200, response.text
+        return [m["entity_key"] for m in response.json()]
+
+    for q in (HOSTILE, "%", "_", "50%_", "%_off'"):
+        assert well_ids(q) == [SEED_WELL_ID], q  # "50x-off" would match a wildcard
+    assert well_ids("50%x") == [] and well_ids("x-o") == [other]
+    assert entity_keys(HOSTILE) == [HOSTILE]
+    assert entity_keys("A%_") == ["A%_"]
+    assert entity_keys("%") == entity_keys("A%") == entity_keys("A__") == []
+    # Both tables are still there, whole.
+    after = fresh_client.get("/v1/wells", params={"fields": "well_id"}).json()
+    assert [w["well_id"] for w in after] == wells
+    assert len(fresh_client.get("/v1/production/monthly").json()) == 2
 
 
 def test_name_search_folds_non_ascii_case_on_every_backend(

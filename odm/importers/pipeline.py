@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from odm.db.base import Database, Row, TableRows
-from odm.importers.duplicates import RecentKeys
+from odm.importers.duplicates import Earlier, RecentKeys
 from odm.importers.mapping import Division, Mapping
 from odm.importers.readers import Cell, SourceRow, SourceTable, open_source
 from odm.importers.validate import Context, RowConverter, RowError, parse_number
@@ -21,12 +21,14 @@ class StrictRejection(Exception):
 
 @dataclass(frozen=True)
 class Rejection:
-    """A row not imported: its line number, why, and its cells as read."""
+    """A row not imported, or imported over an earlier one: its line number, why, and its
+    cells as read."""
 
     line: int
     reason: str
     cells: tuple[Cell, ...]
     duplicate: bool = False  # an exact repeat of an earlier row: counted once, not an error
+    replaces: int | None = None  # the earlier line this row's different values replace
 
 
 @dataclass
@@ -40,11 +42,11 @@ class ImportReport:
     imported: int = 0
     rejected: int = 0
     duplicates: int = 0
+    replaced: int = 0  # imported rows that replace an earlier row with the same key
     blank_lines: int = 0
     footer_line: int | None = None
     footer_totals: dict[str, float] = field(default_factory=dict)
     sums: dict[str, float] = field(default_factory=dict)
-    written: bool = False
 
     def checksums(self) -> list[tuple[str, float, float | None]]:
         """Per footer column: the footer's total and the sum of the imported rows."""
@@ -85,7 +87,6 @@ async def import_file(
         run = _Run(mapping, table, context, options, report)
         tables = [*await _division_rows(db, mapping, options), run.table_rows()]
         await db.write_tables(tables, lambda count: None)
-    report.written = True
     return report
 
 
@@ -174,16 +175,23 @@ class _Run:
         except RowError as exc:
             self._reject(source_row, str(exc))
             return None
-        earlier = self.recent.seen(tuple(row[i] for i in self.key_positions), row, source_row.line)
-        if earlier is None:
-            self.converter.count_pending()
-            return row
-        line, same = earlier
-        if same:
-            self._reject(source_row, f"duplicate of line {line}: counted once", True)
-        else:
-            self._reject(source_row, f"same key as line {line} with different values")
-        return None
+        key = tuple(row[i] for i in self.key_positions)
+        numbers = self.converter.packed_pending()
+        earlier = self.recent.seen(key, row, source_row.line, numbers)
+        if earlier is not None and earlier.same:
+            self._reject(source_row, f"duplicate of line {earlier.line}: counted once", True)
+            return None
+        if earlier is not None:
+            self._replace(source_row, earlier)
+        self.converter.count_pending()
+        return row
+
+    def _replace(self, row: SourceRow, earlier: Earlier) -> None:
+        """A key repeated with different values: the later row wins, and is reported."""
+        self.converter.uncount(earlier.extra)
+        self.report.replaced += 1
+        reason = f"same key as line {earlier.line} with different values: replaces it"
+        self.options.on_reject(Rejection(row.line, reason, row.cells, replaces=earlier.line))
 
     def _reject(self, row: SourceRow, reason: str, duplicate: bool = False) -> None:
         if duplicate:

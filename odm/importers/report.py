@@ -11,8 +11,10 @@ from odm.importers.pipeline import ImportReport, Rejection, totals_match
 
 
 def describe(rejection: Rejection) -> str:
-    """One line for a rejected or skipped row."""
+    """One line for a rejected or skipped row, or one that replaced an earlier row."""
     kind = "skipped" if rejection.duplicate else "rejected"
+    if rejection.replaces is not None:
+        kind = "imported"  # over an earlier row with the same key
     return f"line {rejection.line}: {kind}: {rejection.reason}"
 
 
@@ -37,6 +39,11 @@ def summary(report: ImportReport) -> list[str]:
         f"read, {report.imported:,} imported, {report.rejected:,} rejected, "
         f"{report.duplicates:,} duplicates counted once"
     ]
+    if report.replaced:
+        lines.append(
+            f"{report.replaced:,} rows replaced an earlier row with the same key "
+            "(different values: the later row wins)"
+        )
     if report.blank_lines:
         lines.append(f"{report.blank_lines} blank lines skipped")
     if report.footer_line is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -102,6 +103,14 @@ class RowConverter:
         self.columns = (*mapping.columns, *mapping.target.filled)
         self.sums: dict[str, float] = {}  # imported rows' totals of numeric file columns
         self.pending: dict[str, float] = {}
+        self.numeric = tuple(
+            dict.fromkeys(
+                source
+                for name, spec in mapping.columns.items()
+                if mapping.target.types[name] == "float" and spec.how in ("one", "sum")
+                for source in spec.sources
+            )
+        )
 
     def convert(self, row: SourceRow) -> Row:
         """The table row for a file row; raises RowError with the reason to reject it."""
@@ -119,6 +128,18 @@ class RowConverter:
         """Add the last converted row's file numbers to the totals (once it is imported)."""
         for name, value in self.pending.items():
             self.sums[name] = self.sums.get(name, 0.0) + value
+
+    def packed_pending(self) -> bytes:
+        """The last converted row's file numbers in 8 bytes each (NaN for none), to keep."""
+        return array("d", [self.pending.get(name, math.nan) for name in self.numeric]).tobytes()
+
+    def uncount(self, packed: bytes) -> None:
+        """Take a replaced row's file numbers (from `packed_pending`) out of the totals."""
+        numbers = array("d")
+        numbers.frombytes(packed)
+        for name, value in zip(self.numeric, numbers, strict=True):
+            if not math.isnan(value):
+                self.sums[name] -= value
 
     def _value(
         self, name: str, spec: ColumnSpec, row: SourceRow, numbers: dict[str, float]
