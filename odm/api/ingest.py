@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from odm.api.bodies import Body
 from odm.api.errors import Conflict
 from odm.db.base import Database, Transaction
-from odm.ingest.records import RecordError, RecordReader
+from odm.ingest.records import MAX_MAGNITUDE, RecordError, RecordReader
 from odm.ingest.targets import WELL_IDENTIFIERS, Target
 from odm.ingest.wells import load_well_keys
 from odm.ingest.writer import Counts, Staged, write
@@ -213,11 +213,8 @@ def record_schema(target: Target, description: str) -> dict[str, Any]:
 
 def _property(target: Target, name: str, kind: str) -> dict[str, Any]:
     if kind == "float":
-        low, high = target.ranges.get(name, (None, None))
-        schema: dict[str, Any] = {"type": ["number", "null"]}
-        if low is not None and high is not None and abs(low) != float("inf"):
-            schema |= {"minimum": low, "maximum": high}
-        return schema
+        low, high = target.ranges.get(name, (-MAX_MAGNITUDE, MAX_MAGNITUDE))
+        return {"type": ["number", "null"], "minimum": low, "maximum": high}
     if kind == "int":
         return {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
     if kind == "date":

@@ -18,6 +18,8 @@ from odm.units import UnitSystem, to_stored
 
 MAX_ID = 2**63 - 1
 MAX_TEXT = 200
+# No volume, rate, price or amount comes near this; past it a value is a client's error.
+MAX_MAGNITUDE = 1e15
 
 
 class RecordError(ValueError):
@@ -129,9 +131,9 @@ class RecordReader:
     def _number(self, name: str, value: object) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise RecordError(f"{name} {value!r} is not a number")
+        if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+            raise RecordError(f"{name} {value!r} is beyond ±{MAX_MAGNITUDE:g}")
         number = float(value) * self.factors.get(name, 1.0)
-        if not math.isfinite(number):
-            raise RecordError(f"{name} {value!r} is not a finite number")
         low, high = self.target.ranges.get(name, (-math.inf, math.inf))
         if not low <= number <= high:
             raise RecordError(f"{name} {value!r} is outside {low:g}..{high:g}")

@@ -1,4 +1,4 @@
--- ODM schema version 3 (PostgreSQL): what writes over HTTP need. Every identifier of a well
+-- ODM schema version 4 (PostgreSQL): what writes over HTTP need. Every identifier of a well
 -- (its name, UWI, API number and a free source key such as a regulator's wellbore code) is
 -- unique where it is set, so any of them can name the well in a write or an import; wells
 -- and divisions are retired rather than deleted (their history stays); and a write sent
