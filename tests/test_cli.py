@@ -21,7 +21,7 @@ def test_every_command_has_help_and_a_database_option(command: str) -> None:
 
 def test_init_db_then_demo_then_demo_again(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    assert "applied schema versions [1, 2]" in runner.invoke(app, ["init-db", "-d", url]).output
+    assert "applied schema versions [1, 2, 3]" in runner.invoke(app, ["init-db", "-d", url]).output
     assert "up to date" in runner.invoke(app, ["init-db", "-d", url]).output
     result = runner.invoke(app, ["demo", "-d", url, "--wells", "3", "--years", "1"])
     assert result.exit_code == 0, result.output

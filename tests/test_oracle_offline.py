@@ -313,6 +313,7 @@ def test_init_db_scripts_split_into_statements() -> None:
         assert not statement.endswith("/") and "\n/\n" not in statement
     monthly = _kinds(split_script(scripts[2].read_text(), ORACLE_DIR))
     assert monthly == ["CREATE TABLE", "CREATE INDEX", "CREATE INDEX", "CREATE TABLE"]
+    assert _kinds(split_script(scripts[3].read_text(), ORACLE_DIR)) == ["CREATE TABLE"] * 2
 
 
 def test_views_are_named_as_the_design_and_never_materialized() -> None:
