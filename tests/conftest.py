@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from odm.app import create_app
 from odm.config import Settings
 from odm.demo import DemoData
+from tests.access import authorized
 from tests.backends import empty_database, load_demo_sync
 
 BACKENDS = ["sqlite", "postgresql", "oracle"]
@@ -40,15 +41,17 @@ def fresh_database(backend: str, tmp_path: Path) -> Iterator[tuple[str, DemoData
 
 @pytest.fixture(scope="session")
 def client(demo_database: tuple[str, DemoData]) -> Iterator[TestClient]:
-    """An HTTP client of an app over the demo database."""
+    """An HTTP client of an app over the demo database, with an admin key (no rate limit)."""
     url, _ = demo_database
-    with TestClient(create_app(Settings(database_url=url))) as test_client:
+    app = create_app(Settings(database_url=url, rate_limit=0))
+    with TestClient(app, headers=authorized(url, "tests")) as test_client:
         yield test_client
 
 
 @pytest.fixture
 def fresh_client(fresh_database: tuple[str, DemoData]) -> Iterator[TestClient]:
-    """An HTTP client of an app over a database the test may change."""
+    """An HTTP client of an app over a database the test may change, with an admin key."""
     url, _ = fresh_database
-    with TestClient(create_app(Settings(database_url=url))) as test_client:
+    app = create_app(Settings(database_url=url, rate_limit=0))
+    with TestClient(app, headers=authorized(url, "tests")) as test_client:
         yield test_client

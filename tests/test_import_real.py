@@ -20,6 +20,7 @@ from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import migrate
 from odm.importers import ImportOptions, ImportReport, Rejection, detect_preset, import_file
+from tests.access import authorized
 from tests.backends import empty_database, skip_or_fail
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -246,7 +247,8 @@ def test_presets_create_their_divisions(imported: Imported) -> None:
 @pytest.fixture(scope="module")
 def api(imported: Imported) -> Iterator[TestClient]:
     """The HTTP API over the imported database."""
-    with TestClient(create_app(Settings(database_url=imported.url))) as client:
+    app = create_app(Settings(database_url=imported.url, rate_limit=0))
+    with TestClient(app, headers=authorized(imported.url, "tests")) as client:
         yield client
 
 

@@ -48,6 +48,7 @@ from odm.db.oracle import (
 )
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData, DemoSpec
 from odm.queries import load_sql
+from tests.access import as_admin
 
 ORACLE_DIR = Path(__file__).resolve().parent.parent / "database" / "oracle"
 
@@ -128,7 +129,7 @@ def sent_statements() -> list[tuple[str, dict[str, Any]]]:
     patch = pytest.MonkeyPatch()
     patch.setattr(odm.app, "open_database", lambda settings: recorder)
     try:
-        app = create_app(Settings(database_url="oracle://u:p@h:1521/s"))
+        app = as_admin(create_app(Settings(database_url="oracle://u:p@h:1521/s")))
         with TestClient(app, raise_server_exceptions=False) as client:
             for path, params in _requests(client.get("/openapi.json").json()):
                 client.get(path, params=params)
@@ -507,7 +508,7 @@ def test_open_database_builds_the_oracle_backend_from_settings() -> None:
 def test_database_down_is_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
     # The real driver against a closed port: nothing listens, the pool cannot connect.
     settings = Settings(database_url="oracle://odm:pw@127.0.0.1:9/FREEPDB1", pool_timeout=1.0)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(as_admin(create_app(settings))) as client:
         for path in ("/division-list", "/well-summary-by-day?well_id=1&division_id=1"):
             response = client.get(path)
             assert response.status_code == 503 and response.headers["Retry-After"]

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
+from odm.api.auth import CurrentCaller
 from odm.api.formats import choose_format
 from odm.api.listing import Listing, Page, get_page, respond
 from odm.config import Settings
 from odm.db.base import Database
-from odm.queries.compose import ALL_DIVISIONS, DivisionScope
+from odm.queries.compose import DivisionScope
 from odm.streaming import Format
 from odm.units import UnitSystem
 
@@ -33,9 +34,9 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_scope() -> DivisionScope:
-    """The divisions the caller may see: all of them until access control arrives."""
-    return ALL_DIVISIONS
+def get_scope(caller: CurrentCaller) -> DivisionScope:
+    """The divisions the caller may see (every one for an admin or the anonymous quick start)."""
+    return caller.scope
 
 
 DB = Annotated[Database, Depends(get_db)]

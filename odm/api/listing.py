@@ -151,9 +151,11 @@ def _order_sql(keys: Sequence[SortKey]) -> str:
 
 
 def _fingerprint(request: Request) -> str:
-    """What a cursor is bound to: the path and every parameter but the cursor itself."""
+    """What a cursor is bound to: the caller (`odm.api.auth`), the path and every parameter
+    but the cursor itself; another caller's cursor is refused."""
     params = sorted((k, v) for k, v in request.query_params.multi_items() if k != "cursor")
-    return hashlib.sha256(orjson.dumps([request.url.path, params])).hexdigest()[:16]
+    subject = getattr(getattr(request.state, "caller", None), "subject", "")
+    return hashlib.sha256(orjson.dumps([subject, request.url.path, params])).hexdigest()[:16]
 
 
 def encode_cursor(values: Sequence[Any], fingerprint: str) -> str:
