@@ -97,6 +97,7 @@ def test_the_audit_log_is_a_list_like_the_others(
     assert [r["route"] for r in csv_rows] == [e["route"] for e in events]
     tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
     assert api.get("/v1/audit", params={"since": str(tomorrow)}, headers=admin).json() == []
+    assert api.get("/v1/audit", params={"since": "0"}, headers=admin).status_code == 422
 
 
 @pytest.mark.parametrize("who", ["etl", "victim"])
@@ -139,9 +140,15 @@ def test_expired_and_malformed_keys_are_401(
         _as(forged),  # the right key id with a wrong secret
         _as("odm_0000000000000000_" + "A" * 43),  # an unknown key id
         {"X-API-Key": "not-a-key"},
-        {"X-API-Key": keys["ops"], "Authorization": f"Bearer {keys['ops']}"},
+        {"X-API-Key": keys["etl"], "Authorization": f"Bearer {keys['ops']}"},  # which one?
     ]
     for headers in cases:
         response = api.get("/v1/divisions", headers=headers)
         assert response.status_code == 401 and response.json()["detail"], headers
         assert 'error="invalid_token"' in response.headers["www-authenticate"]
+    # An empty header is no credential; the same key twice is one.
+    for headers in (
+        {"X-API-Key": "", "Authorization": f"Bearer {keys['ops']}"},
+        {"X-API-Key": keys["ops"], "Authorization": f"Bearer {keys['ops']}"},
+    ):
+        assert api.get("/v1/divisions", headers=headers).status_code == 200

@@ -79,18 +79,21 @@ class Access:
 
 
 def sent_credential(headers: Headers) -> tuple[str, str | None]:
-    """Which header carried a credential, and the credential (None: nothing sent)."""
-    authorization, api_key = headers.get("authorization"), headers.get("x-api-key")
-    if authorization is not None and api_key is not None:
+    """Which header carried a credential, and the credential (None: nothing sent). An empty
+    header is no credential; two different ones are refused."""
+    authorization = headers.get("authorization", "").strip()
+    api_key = headers.get("x-api-key", "").strip()
+    bearer = None
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise Unauthenticated("use Authorization: Bearer <API key or token>")
+        bearer = value.strip()
+    if bearer and api_key and bearer != api_key:
         raise Unauthenticated("send one credential: Authorization or X-API-Key, not both")
-    if api_key is not None:
-        return "x-api-key", api_key.strip()
-    if authorization is None:
-        return "", None
-    scheme, _, value = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        raise Unauthenticated("use Authorization: Bearer <API key or token>")
-    return "authorization", value.strip()
+    if api_key:
+        return "x-api-key", api_key
+    return ("authorization", bearer) if bearer else ("", None)
 
 
 def _is_loopback_host(host: str) -> bool:
