@@ -4,11 +4,12 @@ created with `odm keys create`, which shows the secret once)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from odm.api.auth import audit_write, require_role
 from odm.api.deps import DB, ListRequest, SortParam
@@ -65,6 +66,13 @@ class ApiKey(BaseModel):
 AUDIT_FIELDS = field_names(AuditEvent)
 
 
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD is a day here (pydantic alone would also take a Unix time: "0")."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is YYYY-MM-DD")
+    return value
+
+
 def _readable_time(row: Row) -> Row:
     return (row[0], iso_utc(row[1]), *row[2:])
 
@@ -73,7 +81,11 @@ def _readable_time(row: Row) -> Row:
 async def list_audit_events(
     ctx: ListRequest,
     caller: Admin,
-    since: Annotated[dt.date | None, Query(description="Only events on or after this day.")] = None,
+    since: Annotated[
+        dt.date | None,
+        BeforeValidator(_iso_day),
+        Query(description="Only events on or after this day, YYYY-MM-DD."),
+    ] = None,
     sort: SortParam = None,
 ) -> StreamingResponse:
     """The audit log (admins only): every authenticated write and key change, newest first."""
