@@ -6,10 +6,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from odm import __version__
 from odm.api import (
+    admin,
     budget,
     divisions,
     health,
@@ -21,6 +22,7 @@ from odm.api import (
     wells,
     writes,
 )
+from odm.api.auth import admit, install_access_control
 from odm.api.errors import install_error_handlers
 from odm.api.middleware import SendTimeout
 from odm.config import Settings
@@ -78,7 +80,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app, settings.retry_after)
     app.add_middleware(SendTimeout, seconds=settings.send_timeout)
-    app.include_router(seed.router)
+    install_access_control(app, settings)
+    guarded = [Depends(admit)]  # every route but /health: a caller, within its limits
+    app.include_router(seed.router, dependencies=guarded)
     for router in (
         divisions.router,
         wells.router,
@@ -88,9 +92,10 @@ def create_app(settings: Settings) -> FastAPI:
         budget.router,
         prices.router,
         writes.router,
-        health.router,
+        admin.router,
     ):
-        app.include_router(router)
+        app.include_router(router, dependencies=guarded)
+    app.include_router(health.router)
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import getpass
 import os
 import time
 from collections.abc import Callable, Coroutine
@@ -23,6 +24,10 @@ from rich.progress import (
 )
 
 from odm import importers
+from odm.api.auth import is_loopback_bind
+from odm.auth.audit import Change, record
+from odm.auth.identity import Caller, Role, format_divisions
+from odm.auth.keystore import create_key, find_keys, revoke_key, today_utc
 from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import Database, DatabaseError, DatabaseUnavailable, migrate
@@ -30,6 +35,7 @@ from odm.demo import DemoData, DemoSpec
 from odm.importers.mapping import mapping_from_flags
 from odm.importers.report import describe, rejects_csv
 from odm.importers.report import summary as import_summary
+from odm.queries.compose import ALL_DIVISIONS
 
 app = typer.Typer(
     help="ODM: Operations Data Management.", no_args_is_help=True, add_completion=False
@@ -277,6 +283,119 @@ def _run_import(
         return asyncio.run(run(on_reject))
 
 
+keys_app = typer.Typer(
+    help="API keys: create (the key is shown once), list, revoke.", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
+
+
+def _cli_caller() -> Caller:
+    """The person at the terminal, as the audit log names them: the OS user."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):
+        user = "unknown"
+    return Caller(user, Role.ADMIN, ALL_DIVISIONS, f"cli:{user}")
+
+
+def _grant(role: Role, division: list[int] | None, all_divisions: bool) -> frozenset[int] | None:
+    """The divisions a new key may see: every one for an admin, else exactly one choice."""
+    if role is Role.ADMIN:
+        if division:
+            raise typer.BadParameter("an admin key sees every division: drop --division")
+        return None
+    if bool(division) == all_divisions:
+        raise typer.BadParameter(f"a {role} key needs --division ID (repeat it) or --all-divisions")
+    if division and min(division) < 1:
+        raise typer.BadParameter("division ids are positive")
+    return None if all_divisions else frozenset(division or [])
+
+
+@keys_app.command("create")
+def create_key_command(
+    name: Annotated[str, typer.Option(help="Unique name (letters, digits, . _ @ -).")],
+    role: Annotated[Role, typer.Option(help="reader, writer or admin.")],
+    division: Annotated[
+        list[int] | None, typer.Option(help="A division the key may see (repeat for more).")
+    ] = None,
+    all_divisions: Annotated[
+        bool, typer.Option(help="Let a reader or writer see every division.")
+    ] = False,
+    expires: Annotated[
+        str | None, typer.Option(help="Last valid day, YYYY-MM-DD (UTC); default: never.")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Create an API key and print it once (on stdout); only its hash is stored."""
+    divisions = _grant(role, division, all_divisions)
+    expires_on = _parse_date(expires) if expires else None
+
+    async def run() -> str:
+        db = await _with_db(_settings(database))
+        try:
+            await migrate(db)
+            key = await create_key(db, name, role, divisions, expires_on)
+            target = f"key {name} ({role}, divisions {format_divisions(divisions)})"
+            await record(db, _cli_caller(), Change("CLI", "odm keys create", target, 1))
+            return key.text
+        finally:
+            await db.close()
+
+    secret = _run(run())
+    console.print(
+        f"created {role} key {name!r}; it is shown only now, store it in a secret store:",
+        highlight=False,
+    )
+    typer.echo(secret)
+
+
+@keys_app.command("list")
+def list_keys_command(database: DatabaseOption = None) -> None:
+    """List every key (valid, expired or revoked) without secrets."""
+
+    async def run() -> list[str]:
+        db = await _with_db(_settings(database))
+        try:
+            await migrate(db)
+            today = today_utc()
+            return [
+                f"{k.name}\t{k.key_id}\t{k.role}\t{k.divisions}\t{k.created_at}\t"
+                f"{k.expires_on or 'never'}\t{k.status(today)}"
+                for k in await find_keys(db)
+            ]
+        finally:
+            await db.close()
+
+    lines = _run(run())
+    typer.echo("name\tkey_id\trole\tdivisions\tcreated_at\texpires_on\tstatus")
+    for line in lines:
+        typer.echo(line)
+
+
+@keys_app.command("revoke")
+def revoke_key_command(
+    name: Annotated[str, typer.Argument(help="The key's name.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Revoke a key at once; it stays listed, and the change is audited."""
+
+    async def run() -> bool:
+        db = await _with_db(_settings(database))
+        try:
+            await migrate(db)
+            if await revoke_key(db, name) is None:
+                return False
+            await record(db, _cli_caller(), Change("CLI", "odm keys revoke", f"key {name}", 1))
+            return True
+        finally:
+            await db.close()
+
+    if not _run(run()):
+        console.print(f"[red]error:[/red] no valid key named {name!r}", highlight=False)
+        raise typer.Exit(1)
+    console.print(f"revoked key {name!r}", highlight=False)
+
+
 @app.command()
 def serve(
     database: DatabaseOption = None,
@@ -287,6 +406,19 @@ def serve(
 ) -> None:
     """Serve the API (the same app as `uvicorn service:app`)."""
     import uvicorn
+
+    try:
+        settings = _settings(database)
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    if settings.auth == "anonymous-read" and not is_loopback_bind(host):
+        console.print(
+            f"[red]error:[/red] ODM_AUTH=anonymous-read is for this machine only, not "
+            f"--host {host}: serve on 127.0.0.1, or set ODM_AUTH=required and use keys",
+            highlight=False,
+        )
+        raise typer.Exit(2)
 
     if database:
         os.environ["ODM_DATABASE_URL"] = database  # read by every worker process

@@ -11,6 +11,10 @@ from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var/odm.db")
+# Public-key signatures only: `none` and the shared-secret HS* algorithms are never accepted.
+ASYMMETRIC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
 
 
 class Settings(BaseSettings):
@@ -47,11 +51,66 @@ class Settings(BaseSettings):
     retry_after: int = Field(
         default=5, ge=1, description="ODM_RETRY_AFTER: Retry-After seconds sent with a 503."
     )
+    auth: Literal["required", "anonymous-read"] = Field(
+        default="required",
+        description="ODM_AUTH: required (every data request needs an API key or a token) or "
+        "anonymous-read (the loopback-only quick start: requests from this machine may read "
+        "without one; never writes).",
+    )
+    oidc_issuer: str | None = Field(
+        default=None, description="ODM_OIDC_ISSUER: the identity provider's `iss` (unset: none)."
+    )
+    oidc_audience: str | None = Field(
+        default=None, description="ODM_OIDC_AUDIENCE: the `aud` tokens must carry for ODM."
+    )
+    oidc_jwks_url: str | None = Field(
+        default=None, description="ODM_OIDC_JWKS_URL: where the provider publishes its keys."
+    )
+    oidc_public_key_file: Path | None = Field(
+        default=None, description="ODM_OIDC_PUBLIC_KEY_FILE: a PEM public key, instead of JWKS."
+    )
+    oidc_algorithms: str = Field(
+        default="RS256,PS256,ES256",
+        description="ODM_OIDC_ALGORITHMS: accepted signature algorithms (asymmetric only).",
+    )
+    oidc_role_claim: str = Field(
+        default="roles",
+        description="ODM_OIDC_ROLE_CLAIM: claim (dotted path) holding reader, writer or admin.",
+    )
+    oidc_divisions_claim: str = Field(
+        default="odm_divisions",
+        description="ODM_OIDC_DIVISIONS_CLAIM: claim (dotted path) holding division ids or *.",
+    )
+    oidc_leeway: float = Field(
+        default=30.0, ge=0, le=300, description="ODM_OIDC_LEEWAY: clock skew allowed, seconds."
+    )
+    oidc_jwks_cache: float = Field(
+        default=300.0, gt=0, description="ODM_OIDC_JWKS_CACHE: seconds the key set is kept."
+    )
+    rate_limit: float = Field(
+        default=600.0,
+        ge=0,
+        description="ODM_RATE_LIMIT: requests per minute per caller (0: no limit).",
+    )
+    rate_burst: int = Field(
+        default=60, ge=1, description="ODM_RATE_BURST: requests a caller may send at once."
+    )
+    max_exports: int = Field(
+        default=4,
+        ge=1,
+        description="ODM_MAX_EXPORTS: whole-result streams (no `limit`) per caller at once.",
+    )
     max_body_bytes: int = Field(
         default=1 << 30,
         ge=0,
         description="ODM_MAX_BODY_BYTES: largest request body of a write (413 past it); "
         "bodies stream in, so memory does not grow with it.",
+    )
+    max_query_bytes: int = Field(
+        default=4096, ge=256, description="ODM_MAX_QUERY_BYTES: longest query string (414)."
+    )
+    max_header_bytes: int = Field(
+        default=16_384, ge=1024, description="ODM_MAX_HEADER_BYTES: all headers together (431)."
     )
     oracle_user: str | None = Field(
         default=None, validation_alias=AliasChoices("ORACLE_USER", "DB_USER")
@@ -88,6 +147,30 @@ class Settings(BaseSettings):
             self.oracle_host, port = split_host_port(self.oracle_host)
             self.oracle_port = self.oracle_port or port
         return self
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_access(self) -> Settings:
+        """A half-configured identity provider must stop the service, not weaken it."""
+        oidc = (self.oidc_audience, self.oidc_jwks_url, self.oidc_public_key_file)
+        if not self.oidc_issuer:
+            if any(oidc):
+                raise ValueError("ODM_OIDC_* settings need ODM_OIDC_ISSUER")
+            return self
+        if not self.oidc_audience:
+            raise ValueError("ODM_OIDC_ISSUER needs ODM_OIDC_AUDIENCE (the aud tokens carry)")
+        if (self.oidc_jwks_url is None) == (self.oidc_public_key_file is None):
+            raise ValueError("give exactly one of ODM_OIDC_JWKS_URL and ODM_OIDC_PUBLIC_KEY_FILE")
+        if self.oidc_jwks_url and not self.oidc_jwks_url.startswith(("https://", "http://")):
+            raise ValueError("ODM_OIDC_JWKS_URL must be an http(s) URL")
+        unsafe = set(self.token_algorithms()) - ASYMMETRIC_ALGORITHMS
+        if unsafe or not self.token_algorithms():
+            allowed = ", ".join(sorted(ASYMMETRIC_ALGORITHMS))
+            raise ValueError(f"ODM_OIDC_ALGORITHMS may only name {allowed}")
+        return self
+
+    def token_algorithms(self) -> list[str]:
+        """The signature algorithms a token may use."""
+        return [name.strip() for name in self.oidc_algorithms.split(",") if name.strip()]
 
     def resolved_database_url(self) -> str:
         """The URL of the database to use, after applying the defaults."""

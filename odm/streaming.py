@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+import re
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from enum import StrEnum
 
 import orjson
 
-from odm.db.base import Batch
+from odm.db.base import Batch, Row
 from odm.rows import Bound
 
 
@@ -56,9 +57,38 @@ async def ndjson(batches: AsyncIterable[Batch]) -> AsyncIterator[bytes]:
             )
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a written cell may start like a formula. Single characters are one fast search each;
+# "-" (in every date) counts only after a comma or line break; a quoted cell (which the csv
+# module writes for text holding CR, a comma or a quote) is always suspect.
+_SUSPECT_CHARACTERS = ("=", "+", "@", "\t", '"')
+_DASH_CELL = re.compile(r"-(?<=[,\n]-)")
+
+
+def _may_start_a_formula(text: str) -> bool:
+    """Whether a cell of written CSV text may start like a formula (a false alarm, such as a
+    negative number, only costs writing the batch again)."""
+    return (
+        text[:1] in FORMULA_STARTS
+        or any(c in text for c in _SUSPECT_CHARACTERS)
+        or _DASH_CELL.search(text) is not None
+    )
+
+
+def formula_safe(rows: Sequence[Row]) -> list[Row]:
+    """Text cells that start like a formula get a leading `'`, which Excel and LibreOffice
+    show as text and never evaluate; numbers (a negative variance) are left as they are."""
+    return [
+        tuple(f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row)
+        for row in rows
+    ]
+
+
 async def csv_rows(batches: AsyncIterable[Batch]) -> AsyncIterator[bytes]:
     """CSV with a header row (the first batch's columns); NULL is an empty field, dates are
-    YYYY-MM-DD."""
+    YYYY-MM-DD; text that a spreadsheet would run as a formula is written as text
+    (`formula_safe`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     header = False
@@ -66,8 +96,17 @@ async def csv_rows(batches: AsyncIterable[Batch]) -> AsyncIterator[bytes]:
         if not header:
             writer.writerow(batch.columns)
             header = True
+        start = buffer.tell()
         writer.writerows(batch.rows)
-        yield buffer.getvalue().encode()
+        text = buffer.getvalue()
+        # Only a batch where a cell may start like a formula (a negative number, say) is
+        # written again, cell by cell.
+        if _may_start_a_formula(text[start:]):
+            buffer.seek(start)
+            buffer.truncate()
+            writer.writerows(formula_safe(batch.rows))
+            text = buffer.getvalue()
+        yield text.encode()
         buffer.seek(0)
         buffer.truncate()
 

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from odm.app import create_app
 from odm.config import settings_variables
 from odm.demo import DemoData
+from tests.access import authorized
 from tests.backends import app_settings, empty_database, load_demo_sync
 
 BACKENDS = ["sqlite", "postgresql", "oracle"]
@@ -57,16 +58,18 @@ def fresh_database(backend: str, tmp_path: Path) -> Iterator[tuple[str, DemoData
 
 @pytest.fixture(scope="session")
 def client(demo_database: tuple[str, DemoData]) -> Iterator[TestClient]:
-    """An HTTP client of an app over the demo database (on Oracle, as the application
-    account)."""
+    """An HTTP client of an app over the demo database, with an admin key (no rate limit;
+    on Oracle, as the application account)."""
     url, _ = demo_database
-    with TestClient(create_app(app_settings(url))) as test_client:
+    app = create_app(app_settings(url, rate_limit=0))
+    with TestClient(app, headers=authorized(url, "tests")) as test_client:
         yield test_client
 
 
 @pytest.fixture
 def fresh_client(fresh_database: tuple[str, DemoData]) -> Iterator[TestClient]:
-    """An HTTP client of an app over a database the test may change."""
+    """An HTTP client of an app over a database the test may change, with an admin key."""
     url, _ = fresh_database
-    with TestClient(create_app(app_settings(url))) as test_client:
+    app = create_app(app_settings(url, rate_limit=0))
+    with TestClient(app, headers=authorized(url, "tests")) as test_client:
         yield test_client

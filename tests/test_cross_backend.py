@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from odm.app import create_app
+from tests.access import as_admin
 from tests.backends import POSTGRES_ENV, empty_database, load_demo_sync, skip_or_fail
 from tests.isolation import isolated_settings
 
@@ -41,8 +42,8 @@ def clients(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Test
         load_demo_sync(lite)
         load_demo_sync(pg)
         with (
-            TestClient(create_app(isolated_settings(database_url=lite))) as lite_client,
-            TestClient(create_app(isolated_settings(database_url=pg))) as pg_client,
+            TestClient(as_admin(create_app(isolated_settings(database_url=lite)))) as lite_client,
+            TestClient(as_admin(create_app(isolated_settings(database_url=pg)))) as pg_client,
         ):
             yield {"sqlite": lite_client, "postgresql": pg_client}
 

@@ -192,7 +192,7 @@ def test_monthly_rows_budgets_and_prices_are_written(fresh_client: TestClient) -
     result = fresh_client.post("/v1/production/monthly", json=monthly).json()
     assert (result["inserted"], result["warnings"]) == (1, {"days_on above 31": 1})
     stored = fresh_client.get("/v1/production/monthly", params={"entity_key": "TROLL"}).json()
-    assert stored[0]["source"] == "api:anonymous" and stored[0]["month"] == "2031-01-01"
+    assert stored[0]["source"] == "api:tests" and stored[0]["month"] == "2031-01-01"
     no_division = [{k: v for k, v in monthly[0].items() if k != "division_id"}]
     assert fresh_client.post("/v1/production/monthly", json=no_division).status_code == 422
     budget = [{"well_id": SEED_WELL_ID, "month": "2031-01-01", "budget": 500.0}]

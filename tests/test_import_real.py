@@ -19,6 +19,7 @@ from odm.app import create_app
 from odm.db import open_database
 from odm.db.base import migrate
 from odm.importers import ImportOptions, ImportReport, Rejection, detect_preset, import_file
+from tests.access import authorized
 from tests.backends import empty_database, skip_or_fail
 from tests.isolation import isolated_settings
 
@@ -248,7 +249,8 @@ def test_presets_create_their_divisions(imported: Imported) -> None:
 @pytest.fixture(scope="module")
 def api(imported: Imported) -> Iterator[TestClient]:
     """The HTTP API over the imported database."""
-    with TestClient(create_app(isolated_settings(database_url=imported.url))) as client:
+    app = create_app(isolated_settings(database_url=imported.url, rate_limit=0))
+    with TestClient(app, headers=authorized(imported.url, "tests")) as client:
         yield client
 
 

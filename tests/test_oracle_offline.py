@@ -50,6 +50,7 @@ from odm.db.oracle_text import (
 )
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData, DemoSpec
 from odm.queries import load_sql
+from tests.access import as_admin
 from tests.isolation import isolated_settings
 
 ORACLE_DIR = Path(__file__).resolve().parent.parent / "database" / "oracle"
@@ -136,7 +137,7 @@ def sent_statements() -> list[tuple[str, dict[str, Any]]]:
     patch = pytest.MonkeyPatch()
     patch.setattr(odm.app, "open_database", lambda settings: recorder)
     try:
-        app = create_app(isolated_settings(database_url="oracle://u:p@h:1521/s"))
+        app = as_admin(create_app(isolated_settings(database_url="oracle://u:p@h:1521/s")))
         with TestClient(app, raise_server_exceptions=False) as client:
             for path, params in _requests(client.get("/openapi.json").json()):
                 client.get(path, params=params)
@@ -345,6 +346,8 @@ def test_init_db_scripts_split_into_statements() -> None:
     monthly = _kinds(split_script(scripts[2].read_text(), ORACLE_DIR))
     assert monthly[:4] == ["CREATE TABLE", "CREATE INDEX", "CREATE INDEX", "CREATE TABLE"]
     assert monthly[4:] == ["CREATE GLOBAL", "CREATE GLOBAL", "DECLARE L_READER"]
+    access = _kinds(split_script(scripts[3].read_text(), ORACLE_DIR))
+    assert access == ["CREATE TABLE", "CREATE TABLE", "DECLARE L_READER"]
 
 
 def test_views_are_named_as_the_design_and_never_materialized() -> None:
@@ -558,7 +561,7 @@ def test_database_down_is_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) 
     settings = isolated_settings(
         database_url="oracle://odm:pw@127.0.0.1:9/FREEPDB1", pool_timeout=1.0
     )
-    with TestClient(create_app(settings)) as client:
+    with TestClient(as_admin(create_app(settings))) as client:
         for path in ("/division-list", "/well-summary-by-day?well_id=1&division_id=1"):
             response = client.get(path)
             assert response.status_code == 503 and response.headers["Retry-After"]

@@ -19,6 +19,7 @@ from odm.db.base import DatabaseUnavailable
 from odm.db.oracle import read_clob_pieces
 from odm.db.sqlite import SQLiteDatabase
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID
+from tests.access import as_admin
 from tests.backends import load_demo_sync, sqlite_url
 from tests.isolation import isolated_settings
 from tests.test_oracle_offline import Utf16Text
@@ -55,7 +56,8 @@ def package_db(tmp_path_factory: pytest.TempPathFactory) -> PackageSQLite:
 
 def _client(db: PackageSQLite, mode: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setattr(odm.app, "open_database", lambda settings: db)
-    return TestClient(create_app(isolated_settings(database_url=db_url(db), oracle_mode=mode)))
+    settings = isolated_settings(database_url=db_url(db), oracle_mode=mode)
+    return TestClient(as_admin(create_app(settings)))
 
 
 def db_url(db: PackageSQLite) -> str:

@@ -12,6 +12,7 @@ from odm.api.deps import get_scope
 from odm.app import create_app
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData
 from odm.queries.compose import DivisionScope
+from tests.access import authorized
 from tests.isolation import isolated_settings
 
 
@@ -20,7 +21,7 @@ def scoped(demo_database: tuple[str, DemoData]) -> Iterator[TestClient]:
     """A client that may only see the seed division."""
     app = create_app(isolated_settings(database_url=demo_database[0]))
     app.dependency_overrides[get_scope] = lambda: DivisionScope(frozenset({SEED_DIVISION_ID}))
-    with TestClient(app) as client:
+    with TestClient(app, headers=authorized(demo_database[0], "scope")) as client:
         yield client
 
 

@@ -162,7 +162,7 @@ def test_a_stalled_client_is_cut_and_others_are_served(
     ):
         # A client that asks for everything and never reads a byte of the answer.
         stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        stalled.sendall(b"GET /v1/production/daily HTTP/1.1\r\nHost: x\r\n\r\n")
+        stalled.sendall(b"GET /v1/production/daily HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         assert _wait_until(lambda: cursor_is_open(backend, url, srv), 5)
         assert _wait_until(lambda: not cursor_is_open(backend, url, srv), 15)
         for _ in range(3):

@@ -8,11 +8,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import StreamingResponse
 
+from odm.api.auth import CurrentCaller, require_role
 from odm.api.formats import choose_format
 from odm.api.listing import ListSpec, Page, get_page, respond
+from odm.auth.identity import Caller, Role
 from odm.config import Settings
 from odm.db.base import Database
-from odm.queries.compose import ALL_DIVISIONS, DivisionScope
+from odm.queries.compose import DivisionScope
 from odm.streaming import Format
 
 
@@ -28,22 +30,9 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_scope() -> DivisionScope:
-    """The divisions the caller may see: all of them until access control arrives."""
-    return ALL_DIVISIONS
-
-
-@dataclass(frozen=True)
-class Writer:
-    """Who writes (recorded with the write) and the divisions they may write to."""
-
-    name: str
-    scope: DivisionScope
-
-
-def get_writer() -> Writer:
-    """The caller of a write: anyone, everywhere, until access control arrives."""
-    return Writer("", ALL_DIVISIONS)
+def get_scope(caller: CurrentCaller) -> DivisionScope:
+    """The divisions the caller may see (every one for an admin or the anonymous quick start)."""
+    return caller.scope
 
 
 DB = Annotated[Database, Depends(get_db)]
@@ -51,7 +40,8 @@ AppSettings = Annotated[Settings, Depends(get_settings)]
 Scope = Annotated[DivisionScope, Depends(get_scope)]
 Fmt = Annotated[Format, Depends(choose_format)]
 Paging = Annotated[Page, Depends(get_page)]
-WriterDep = Annotated[Writer, Depends(get_writer)]
+# A caller with the writer (or admin) role; its divisions are the ones it may write to.
+WriterDep = Annotated[Caller, Depends(require_role(Role.WRITER))]
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from fastapi.responses import JSONResponse
 
 from odm.api.bodies import Body
 from odm.api.errors import Conflict
+from odm.auth.audit import Change, record_in
+from odm.auth.identity import Caller
 from odm.db.base import Database, Transaction
 from odm.ingest.records import MAX_MAGNITUDE, RecordError, RecordReader
 from odm.ingest.targets import WELL_IDENTIFIERS, Target
 from odm.ingest.wells import load_well_keys
 from odm.ingest.writer import Counts, Staged, write
 from odm.queries import load_sql
-from odm.queries.compose import DivisionScope
 from odm.units import UnitSystem
 
 MAX_LISTED = 1000  # rejected records named in one answer; the count covers all
@@ -56,8 +57,7 @@ class WriteRequest:
     """A write's options: where to, in which units, what to do with bad records."""
 
     target: Target
-    scope: DivisionScope
-    caller: str
+    caller: Caller
     units: UnitSystem = UnitSystem.FIELD
     skip_rejected: bool = False
     idempotency_key: str | None = None
@@ -75,14 +75,17 @@ async def ingest(request: Request, db: Database, spec: WriteRequest) -> JSONResp
             pass
         return _replay(stored, _digest(request, body), spec)
     target = spec.target
-    wells = await load_well_keys(db, spec.scope) if "well_id" in target.types else None
+    scope = spec.caller.scope
+    wells = await load_well_keys(db, scope) if "well_id" in target.types else None
     divisions = await _division_ids(db) if target.needs_division else frozenset()
-    reader = RecordReader(target, spec.units, wells, spec.scope, spec.defaults, divisions)
+    reader = RecordReader(target, spec.units, wells, scope, spec.defaults, divisions)
     rejections = Rejections()
     outcome: dict[str, Any] = {}
 
     async def remember(tx: Transaction, counts: Counts) -> None:
         outcome.update(_answer(counts, rejections, reader, written=True))
+        rows = counts.inserted + counts.updated
+        await record_in(tx, db.dialect, spec.caller, _change(request, target, rows))
         if spec.idempotency_key is not None:
             await _remember(tx, db.dialect, spec, _digest(request, body), outcome)
 
@@ -123,6 +126,11 @@ async def _accepted(
         yield batch
 
 
+def _change(request: Request, target: Target, rows: int) -> Change:
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    return Change(request.method, route, target.table, rows)
+
+
 async def _division_ids(db: Database) -> frozenset[int]:
     result = await db.fetch(load_sql("division_ids", db.dialect), {})
     return frozenset(int(row[0]) for row in result.rows)
@@ -154,7 +162,7 @@ async def _remembered(db: Database, spec: WriteRequest) -> dict[str, Any] | None
         return None
     result = await db.fetch(
         load_sql("write_request", db.dialect),
-        {"caller": spec.caller or "-", "idempotency_key": spec.idempotency_key},
+        {"caller": spec.caller.subject, "idempotency_key": spec.idempotency_key},
     )
     if not result.rows:
         return None
@@ -177,7 +185,7 @@ async def _remember(
     await tx.execute(
         load_sql("remember_write_request", dialect),
         {
-            "caller": spec.caller or "-",
+            "caller": spec.caller.subject,
             "idempotency_key": spec.idempotency_key,
             "request_digest": digest,
             "status": 200,

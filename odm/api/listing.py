@@ -98,11 +98,13 @@ def list_spec(
 
 
 def _fingerprint(request: Request) -> str:
-    """What a cursor is bound to: the path and the parameters that choose the rows."""
+    """What a cursor is bound to: the caller (`odm.api.auth`; another caller's cursor is
+    refused), the path and the parameters that choose the rows."""
     params = sorted(
         (k, v) for k, v in request.query_params.multi_items() if k not in UNBOUND_PARAMETERS
     )
-    return hashlib.sha256(orjson.dumps([request.url.path, params])).hexdigest()[:16]
+    subject = getattr(getattr(request.state, "caller", None), "subject", "")
+    return hashlib.sha256(orjson.dumps([subject, request.url.path, params])).hexdigest()[:16]
 
 
 def encode_cursor(values: Sequence[Any], fingerprint: str) -> str:

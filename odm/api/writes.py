@@ -12,6 +12,7 @@ from odm.api.deps import DB, AppSettings, WriterDep
 from odm.api.ingest import WriteRequest, ingest, record_schema
 from odm.api.lookups import require_known
 from odm.api.params import End, Start, UnitsParam, WellIdParam
+from odm.auth.audit import Change, record_in
 from odm.ingest import targets
 from odm.ingest.targets import Target
 from odm.models import ErrorResponse, WriteResult
@@ -86,8 +87,7 @@ async def _write(
 ) -> JSONResponse:
     spec = WriteRequest(
         target,
-        writer.scope,
-        writer.name,
+        writer,
         batch_rows=settings.batch_rows,
         max_bytes=settings.max_body_bytes,
         **options,
@@ -152,7 +152,7 @@ async def write_monthly_production(
         units=units,
         skip_rejected=on_error == "skip",
         idempotency_key=idempotency_key,
-        defaults={"source": f"api:{writer.name or 'anonymous'}"},
+        defaults={"source": f"api:{writer.name}"},
     )
 
 
@@ -233,7 +233,7 @@ async def write_monthly_prices(
         targets.MONTHLY_PRICE,
         skip_rejected=on_error == "skip",
         idempotency_key=idempotency_key,
-        defaults={"source": f"api:{writer.name or 'anonymous'}"},
+        defaults={"source": f"api:{writer.name}"},
     )
 
 
@@ -242,6 +242,7 @@ async def write_monthly_prices(
     responses={404: {"model": ErrorResponse, "description": "No such well (or not yours)."}},
 )
 async def delete_daily_production(
+    request: Request,
     db: DB,
     writer: WriterDep,
     well_id: WellIdParam,
@@ -254,4 +255,6 @@ async def delete_daily_production(
     query = delete_days(db.dialect, well_id, start, end)
     async with db.session() as session, session.transaction() as tx:
         deleted = await tx.execute(query.sql, query.params)
+        change = Change(request.method, "/v1/production/daily", f"well {well_id}", deleted)
+        await record_in(tx, db.dialect, writer, change)
     return {"deleted": deleted}

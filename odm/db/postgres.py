@@ -137,6 +137,10 @@ class PostgresDatabase(Database):
 
     async def apply_migration(self, version: int, script: str) -> bool:
         async with self.connection() as conn, conn.transaction():
+            # Like a bulk load, a schema upgrade (an index over every row) is not one query
+            # answering a client: the per-round-trip timeouts do not apply to it.
+            await conn.execute(b"SET LOCAL statement_timeout = 0")
+            await conn.execute(b"SET LOCAL idle_in_transaction_session_timeout = 0")
             await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
             if await self._has_version(conn, version):
                 return False

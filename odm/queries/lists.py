@@ -52,7 +52,10 @@ class ListQuery:
         with a unique one, so that the order, and so keyset paging, is total)."""
         keys = [SortKey(name, self.sortable[name], descending) for name, descending in names]
         chosen = {key.field for key in keys}
-        keys += [SortKey(n, self.sortable[n]) for n in self.default_sort if n not in chosen]
+        for default in self.default_sort:  # `-name`: descending unless the client chose
+            name = default.removeprefix("-")
+            if name not in chosen:
+                keys.append(SortKey(name, self.sortable[name], default.startswith("-")))
         return tuple(keys)
 
     def select(self, keys: Sequence[SortKey], after: Sequence[Any] | None = None) -> Query:
@@ -224,6 +227,17 @@ def monthly_prices(dialect: str, product: str | None, span: Span) -> ListQuery:
     return ListQuery(
         "monthly_prices", dialect, conditions, MONTHLY_PRICE_SORTABLE, ("product", "month")
     )
+
+
+AUDIT_SORTABLE = {"audit_id": SortColumn("a.audit_id", int)}
+
+
+def audit(dialect: str, since: dt.date | None) -> ListQuery:
+    """The audit log, newest first unless sorted otherwise (GET /v1/audit)."""
+    conditions = Conditions()
+    if since is not None:
+        conditions = conditions.where("a.recorded_at >= :since", since=since)
+    return ListQuery("audit", dialect, conditions, AUDIT_SORTABLE, ("-audit_id",))
 
 
 def seed_query(
