@@ -14,6 +14,7 @@ from odm.api import (
     budget,
     divisions,
     health,
+    master,
     monthly_rollups,
     prices,
     production,
@@ -92,6 +93,7 @@ def create_app(settings: Settings) -> FastAPI:
         budget.router,
         prices.router,
         writes.router,
+        master.router,
         admin.router,
     ):
         app.include_router(router, dependencies=guarded)

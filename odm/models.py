@@ -110,6 +110,7 @@ class Division(Selectable):
     producing_wells: int = Field(description="Wells whose status is producing.")
     shut_in_wells: int = Field(description="Wells whose status is shut_in.")
     injectors: int = Field(description="Wells of type injector.")
+    retired_on: dt.date | None = Field(description="Day it was retired; null while active.")
 
 
 class Well(Selectable):
@@ -124,6 +125,10 @@ class Well(Selectable):
     first_production_date: dt.date | None = Field(description="First production day.")
     api_number: str | None = Field(description="US API well number, as text (zeros kept).")
     uwi: str | None = Field(description="Unique well identifier, as text.")
+    source_key: str | None = Field(
+        description="A free identifier unique where set (a regulator's wellbore code, say)."
+    )
+    retired_on: dt.date | None = Field(description="Day it was retired; null while active.")
     days_on_record: int = Field(description="Number of daily rows.")
     cumulative_hours_on: float = Field(description="Life-to-date hours on, h.")
     cumulative_oil: float = Field(description=f"Life-to-date oil, {LIQUID}.")
