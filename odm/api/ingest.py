@@ -18,7 +18,7 @@ from odm.api.errors import Conflict
 from odm.auth.audit import Change, record_in
 from odm.auth.identity import Caller
 from odm.db.base import Database, Transaction
-from odm.ingest.records import MAX_MAGNITUDE, RecordError, RecordReader
+from odm.ingest.records import MAX_ID, MAX_MAGNITUDE, RecordError, RecordReader
 from odm.ingest.targets import WELL_IDENTIFIERS, Target
 from odm.ingest.wells import load_well_keys
 from odm.ingest.writer import Counts, Staged, write
@@ -224,7 +224,7 @@ def _property(target: Target, name: str, kind: str) -> dict[str, Any]:
         low, high = target.ranges.get(name, (-MAX_MAGNITUDE, MAX_MAGNITUDE))
         return {"type": ["number", "null"], "minimum": low, "maximum": high}
     if kind == "int":
-        return {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+        return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
     if kind == "date":
         return {"type": "string", "format": "date", "pattern": f"^{YEAR}-\\d{{2}}-\\d{{2}}$"}
     if kind == "month":

@@ -14,7 +14,7 @@ from odm.api.auth import require_division, require_role
 from odm.api.deps import DB, WriterDep
 from odm.api.errors import Conflict, NotFound
 from odm.api.listing import fetch_object, list_spec
-from odm.api.params import MAX_ID
+from odm.api.params import BODY_MAX_ID, MAX_ID
 from odm.api.responses import ERRORS
 from odm.auth.audit import Change, record_in
 from odm.auth.identity import Caller, Role
@@ -33,6 +33,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200, pattern=Printable)]
 Identifier = Annotated[str | None, Field(min_length=1, max_length=100, pattern=Printable)]
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
+    400: {"model": ErrorResponse, "description": "The body is not JSON."},
     409: {
         "model": ErrorResponse,
         "description": "An id or identifier is taken, or a "
@@ -51,7 +52,7 @@ class DivisionChange(BaseModel):
 class NewDivision(DivisionChange):
     """A new division: its id is the next free one unless given."""
 
-    division_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Division id.")
+    division_id: int | None = Field(default=None, ge=1, le=BODY_MAX_ID, description="Division id.")
 
 
 class WellChange(BaseModel):
@@ -59,9 +60,13 @@ class WellChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     well_name: Name | None = Field(default=None, description="Well name (unique).")
-    division_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Division.")
-    well_type: Literal["producer", "injector"] | None = Field(default=None)
-    status: Literal["drilling", "producing", "shut_in", "suspended", "abandoned"] | None = None
+    division_id: int | None = Field(default=None, ge=1, le=BODY_MAX_ID, description="Division.")
+    well_type: Literal["producer", "injector"] | None = Field(
+        default=None, description="producer or injector."
+    )
+    status: Literal["drilling", "producing", "shut_in", "suspended", "abandoned"] | None = Field(
+        default=None, description="drilling, producing, shut_in, suspended or abandoned."
+    )
     first_production_date: dt.date | None = Field(default=None, description="YYYY-MM-DD.")
     api_number: Identifier = Field(default=None, description="US API number (unique).")
     uwi: Identifier = Field(default=None, description="Unique well identifier (unique).")
@@ -73,11 +78,15 @@ class WellChange(BaseModel):
 class NewWell(WellChange):
     """A new well: named, in a division; its id is the next free one unless given."""
 
-    well_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Well id.")
+    well_id: int | None = Field(default=None, ge=1, le=BODY_MAX_ID, description="Well id.")
     well_name: Name = Field(description="Well name (unique).")
-    division_id: int = Field(ge=1, le=MAX_ID, description="Division.")
-    well_type: Literal["producer", "injector"] = "producer"
-    status: Literal["drilling", "producing", "shut_in", "suspended", "abandoned"] = "producing"
+    division_id: int = Field(ge=1, le=BODY_MAX_ID, description="Division.")
+    well_type: Literal["producer", "injector"] = Field(
+        default="producer", description="producer or injector."
+    )
+    status: Literal["drilling", "producing", "shut_in", "suspended", "abandoned"] = Field(
+        default="producing", description="drilling, producing, shut_in, suspended or abandoned."
+    )
 
 
 async def _division(db: Database, caller: Caller, division_id: int) -> dict[str, Any]:

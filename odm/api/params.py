@@ -19,6 +19,10 @@ from odm.api.errors import InvalidParameters
 from odm.units import UnitSystem
 
 MAX_ID = 2**63 - 1
+# The largest id a JSON body may hold: JSON's exact integers end at 2**53 (JavaScript and
+# most JSON tools read numbers as doubles). A well with a larger id is named in a write by
+# another identifier, or by its id in a query parameter.
+BODY_MAX_ID = 2**53 - 1
 # Text parameters: no control characters (a NUL byte cannot even be sent to PostgreSQL).
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 

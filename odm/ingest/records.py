@@ -16,7 +16,8 @@ from odm.ingest.writer import Staged
 from odm.queries.compose import DivisionScope
 from odm.units import UnitSystem, to_stored
 
-MAX_ID = 2**63 - 1
+# The largest id a JSON record may hold: JSON's exact integers end at 2**53 (odm.api.params).
+MAX_ID = 2**53 - 1
 MAX_TEXT = 200
 # No volume, rate, price or amount comes near this; past it a value is a client's error.
 MAX_MAGNITUDE = 1e15
