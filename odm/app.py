@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from odm import __version__
 from odm.api import (
     budget,
+    decline,
     divisions,
     health,
     monthly_rollups,
@@ -18,6 +19,7 @@ from odm.api import (
     production,
     rollups,
     seed,
+    typecurves,
     wells,
 )
 from odm.api.errors import install_error_handlers
@@ -85,6 +87,8 @@ def create_app(settings: Settings) -> FastAPI:
         monthly_rollups.router,
         rollups.router,
         budget.router,
+        decline.router,
+        typecurves.router,
         prices.router,
         health.router,
     ):

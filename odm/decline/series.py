@@ -90,13 +90,15 @@ def rates(history: History, basis: Basis) -> Rates:
 
 
 def peak_index(rates_: Rates, grain: Grain) -> int:
-    """Where the decline starts when none is given: the highest rolling median of the rates
-    (a window of `PEAK_WINDOW` points), so that one noisy period is not taken for a peak."""
+    """Where the decline starts when none is given: the highest rate inside the window of
+    `PEAK_WINDOW` points whose median is highest, so that one noisy period is not taken
+    for a peak."""
     window = PEAK_WINDOW[grain]
     if len(rates_.rate) < window:
         return int(np.argmax(rates_.rate)) if len(rates_.rate) else 0
     smooth = np.median(sliding_window_view(rates_.rate, window), axis=1)
-    return int(np.argmax(smooth)) + window // 2
+    first = int(np.argmax(smooth))
+    return first + int(np.argmax(rates_.rate[first : first + window]))
 
 
 def start_index(rates_: Rates, grain: Grain, start: dt.date | None) -> int:
