@@ -181,3 +181,11 @@ def test_monthly_entities_fit_forecast_and_list(monthly_client: TestClient) -> N
         ("L-1", "fitted"),
         ("L-2", "insufficient_history"),
     ]
+
+
+def test_worker_processes_answer_as_the_worker_thread(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threaded = client.get("/v1/decline", params={"format": "csv"}).text
+    monkeypatch.setattr("odm.decline.runs.POOL_MIN_ENTITIES", 1)
+    assert client.get("/v1/decline", params={"format": "csv"}).text == threaded

@@ -149,10 +149,10 @@ async def stream_well_forecast(
 
 
 async def _decline_rows(
-    histories: Histories, chosen: Options, names: tuple[str, ...]
+    histories: Histories, chosen: Options, names: tuple[str, ...], count: int = 0
 ) -> AsyncIterator[Rows]:
-    async for chunk in analysed(histories, chosen):
-        yield [_row(names, identity, analysis) for identity, analysis in chunk]
+    async for chunk in analysed(histories, chosen, count):
+        yield [dict(zip(names, identity, strict=False)) | row for identity, row in chunk]
 
 
 @router.get("/decline", response_model=None, responses=list_of(WellDecline))
@@ -169,10 +169,12 @@ async def stream_well_declines(
     chosen, units = choices
     await require_known(db, scope, division_id, None)
     wells = WellSet(division_id=division_id)
-    _, histories = await open_well_histories(db, scope, wells, chosen.phase, settings.batch_rows)
+    found, histories = await open_well_histories(
+        db, scope, wells, chosen.phase, settings.batch_rows
+    )
     rows_plan = plan(WELL_FIELDS, DECLINE_QUANTITIES, chosen.phase, units)
     return await stream_rows(
-        _decline_rows(histories, chosen, WELL_FIELDS), rows_plan, fmt, _headers(units)
+        _decline_rows(histories, chosen, WELL_FIELDS, len(found)), rows_plan, fmt, _headers(units)
     )
 
 
@@ -232,16 +234,16 @@ async def stream_entity_forecast(
     return await stream_rows(_forecast_rows(analysis), rows_plan, fmt, _headers(units))
 
 
-async def _reserves_rows(histories: Histories, chosen: Options) -> AsyncIterator[Rows]:
+async def _reserves_rows(histories: Histories, chosen: Options, count: int) -> AsyncIterator[Rows]:
     sums: dict[int, dict[str, Any]] = {}
-    async for chunk in analysed(histories, chosen):
-        for (_, _, division_id, division_name), analysis in chunk:
+    async for chunk in analysed(histories, chosen, count):
+        for (_, _, division_id, division_name), row in chunk:
             total = sums.setdefault(division_id, _empty_reserves(division_id, division_name))
             total["wells"] += 1
-            total["produced"] += analysis.history.produced
-            if analysis.view is not None:
+            total["produced"] += row["produced"]
+            if row["remaining"] is not None:
                 total["wells_fitted"] += 1
-                total["remaining"] += analysis.view.remaining
+                total["remaining"] += row["remaining"]
     rows = [sums[key] for key in sorted(sums)]
     for row in rows:
         row["eur"] = row["produced"] + row["remaining"]
@@ -266,6 +268,9 @@ async def stream_reserves(
     chosen, units = choices
     await require_known(db, scope, division_id, None)
     wells = WellSet(division_id=division_id)
-    _, histories = await open_well_histories(db, scope, wells, chosen.phase, settings.batch_rows)
+    found, histories = await open_well_histories(
+        db, scope, wells, chosen.phase, settings.batch_rows
+    )
     rows_plan = plan(RESERVES_FIELDS, ("produced", "remaining", "eur"), chosen.phase, units)
-    return await stream_rows(_reserves_rows(histories, chosen), rows_plan, fmt, _headers(units))
+    rows = _reserves_rows(histories, chosen, len(found))
+    return await stream_rows(rows, rows_plan, fmt, _headers(units))

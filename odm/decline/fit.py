@@ -5,15 +5,16 @@ The rule, applied to every entity alike:
 1. Rates come from `series.rates` (downtime, zero and negative periods left out); the decline
    starts at the given day or at the peak (`series.start_index`); time runs from the start
    of that period.
-2. A first fit minimises the soft-L1 loss of ln(q_model / q) (scale 0.1, so that a point
-   more than about 10 % off weighs less), from a log-linear first guess.
+2. A first least-squares fit of ln(q_model / q), from a log-linear first guess.
 3. Outliers: points whose ln residual is more than 3 robust standard deviations
    (1.4826 × the median absolute deviation, at least 0.05) from the median residual are
-   dropped, and the kept points are fitted again by plain least squares.
+   dropped (a bad reading is far off the curve however it pulled the first fit), and the
+   kept points are fitted again: that second fit is the answer.
 
 Parameters are bounded: qi > 0 (fitted as ln qi), initial decline between 1e-4 and 1000 per
-year (nominal), 0 ≤ b ≤ 2; the stretched exponential's τ between 1 day and 1e7 days and
-0.01 ≤ n ≤ 1. Fit quality: R² and the root mean square of the ln residuals over the kept
+year (nominal), 0 < b < 2; the stretched exponential's τ between 1 day and 1e7 days and
+0.01 < n < 1 (scipy's least_squares, Levenberg-Marquardt over unbounded variables: see
+`_solve`). Fit quality: R² and the root mean square of the ln residuals over the kept
 points.
 """
 
@@ -22,7 +23,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -36,12 +36,10 @@ QI_BOUNDS = (math.log(1e-6), math.log(1e9))
 B_BOUNDS = (0.0, 2.0)
 TAU_BOUNDS = (0.0, math.log(1e7))
 N_BOUNDS = (0.01, 1.0)
-ROBUST_SCALE = 0.1
 OUTLIER_SIGMAS = 3.0
 MIN_SIGMA = 0.05
 
 Residuals = Callable[[Array], tuple[Array, Array]]
-Loss = Literal["linear", "soft_l1"]
 
 
 class TooLittleHistory(Exception):
@@ -133,46 +131,63 @@ def _problem(model: ModelName, t: Array, ln_q: Array, d_term: float) -> tuple[Re
     return _arps(t, ln_q, None, d_term_used), np.array([ln_qi, d0, 0.5])
 
 
-def _bounds(model: ModelName) -> tuple[list[float], list[float]]:
-    lower, upper = [QI_BOUNDS[0], D_BOUNDS[0]], [QI_BOUNDS[1], D_BOUNDS[1]]
+def _bounded(model: ModelName) -> tuple[float, float] | None:
+    """The bounds of a model's third parameter (b or n), if it has one."""
     if model in ("hyperbolic", "modified_hyperbolic"):
-        lower, upper = [*lower, B_BOUNDS[0]], [*upper, B_BOUNDS[1]]
-    elif model == "stretched_exponential":
-        lower, upper = [QI_BOUNDS[0], TAU_BOUNDS[0], N_BOUNDS[0]], [*upper[:1], TAU_BOUNDS[1]]
-        upper.append(N_BOUNDS[1])
-    return lower, upper
+        return B_BOUNDS
+    return N_BOUNDS if model == "stretched_exponential" else None
 
 
-def _solve(residuals: Residuals, x0: Array, model: ModelName, loss: Loss) -> tuple[Array, bool]:
-    """Bounded least squares from x0 (trust region reflective, analytic Jacobian)."""
-    lower, upper = _bounds(model)
-    x0 = np.clip(x0, np.array(lower) + 1e-9, np.array(upper) - 1e-9)
-    cache: dict[bytes, tuple[Array, Array]] = {}
+def _sigmoid(z: float) -> float:
+    return 0.5 * (1.0 + math.tanh(0.5 * z))
 
-    def evaluate(x: Array) -> tuple[Array, Array]:
-        key = x.tobytes()
-        if key not in cache:
-            cache.clear()
-            cache[key] = residuals(x)
-        return cache[key]
 
-    def values(x: Array) -> Array:
-        return evaluate(x)[0]
+def _solve(residuals: Residuals, x0: Array, model: ModelName) -> tuple[Array, bool]:
+    """Least squares (Levenberg-Marquardt, analytic Jacobian) from x0, within the bounds.
 
-    def jacobian(x: Array) -> Array:
-        return evaluate(x)[1]
+    The solver works on unbounded variables: a bounded parameter p in (lo, hi) is
+    lo + (hi - lo)·sigmoid(z), and the second one (ln Di or ln τ) is clipped to its range;
+    MINPACK's Levenberg-Marquardt then runs several times faster than a bounded method."""
+    bounds = _bounded(model)
+    second = TAU_BOUNDS if model == "stretched_exponential" else D_BOUNDS
 
-    result = least_squares(
-        values,
-        x0,
-        jac=jacobian,
-        bounds=(lower, upper),
-        method="trf",
-        loss=loss,
-        f_scale=ROBUST_SCALE,
-        x_scale="jac",
-    )
-    return np.asarray(result.x, dtype=np.float64), bool(result.status > 0)
+    def to_x(y: Array) -> tuple[Array, float]:
+        x = y.copy()
+        x[1] = min(max(y[1], second[0]), second[1])
+        if bounds is None:
+            return x, 1.0
+        lo, hi = bounds
+        share = _sigmoid(float(y[2]))
+        x[2] = lo + (hi - lo) * share
+        return x, (hi - lo) * share * (1.0 - share)
+
+    last: dict[bytes, tuple[Array, Array]] = {}
+
+    def evaluate(y: Array) -> tuple[Array, Array]:
+        # MINPACK asks for the values and then the Jacobian at the same point: compute once.
+        key = y.tobytes()
+        if key not in last:
+            x, slope = to_x(y)
+            error, matrix = residuals(x)
+            if bounds is not None:
+                matrix[:, 2] *= slope
+            last.clear()
+            last[key] = (error, matrix)
+        return last[key]
+
+    def values(y: Array) -> Array:
+        return evaluate(y)[0]
+
+    def jacobian(y: Array) -> Array:
+        return evaluate(y)[1]
+
+    y0 = x0.copy()
+    if bounds is not None:
+        lo, hi = bounds
+        share = min(max((x0[2] - lo) / (hi - lo), 1e-6), 1 - 1e-6)
+        y0[2] = math.log(share / (1.0 - share))
+    result = least_squares(values, y0, jac=jacobian, method="lm")
+    return to_x(np.asarray(result.x, dtype=np.float64))[0], bool(result.status > 0)
 
 
 def _curve(model: ModelName, x: Array, d_term: float) -> Curve:
@@ -199,11 +214,11 @@ def fit_curve(model: ModelName, t: Array, rate: Array, d_term: float = 0.0) -> F
     `d_term` is the modified hyperbolic's terminal decline, nominal per day."""
     ln_q = np.log(rate)
     residuals, x0 = _problem(model, t, ln_q, d_term)
-    x, _ = _solve(residuals, x0, model, "soft_l1")
+    x, _ = _solve(residuals, x0, model)
     keep = _inliers(residuals(x)[0])
     t_kept, ln_kept = t[keep], ln_q[keep]
     residuals, _ = _problem(model, t_kept, ln_kept, d_term)
-    x, converged = _solve(residuals, x, model, "linear")
+    x, converged = _solve(residuals, x, model)
     error = residuals(x)[0]
     total = float(np.sum((ln_kept - ln_kept.mean()) ** 2))
     r_squared = 1.0 - float(np.sum(error**2)) / total if total > 0 else 0.0

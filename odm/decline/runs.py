@@ -1,6 +1,7 @@
 """Decline runs over the database: histories streamed in one ordered query and analysed a
-chunk of entities at a time in a worker thread, so that the event loop stays free and
-memory holds one chunk, whatever the number of wells.
+chunk of entities at a time, in a worker thread or (for many wells) in one process per
+core, so that the event loop stays free and memory holds a few chunks, whatever the number
+of wells.
 
 Each `open_*` function runs its queries and fetches the first batch before it returns, so a
 database that is down or a query that fails is a clean error before a response starts.
@@ -8,13 +9,18 @@ database that is down or a query that fails is a clean error before a response s
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+import asyncio
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import anyio.to_thread
 
 from odm.db.base import Batch, Database
-from odm.decline.analysis import Analysis, Options, analyse, empty_history
+from odm.decline.analysis import Options, analyse, empty_history, values
 from odm.decline.histories import daily_history, grouped, monthly_history
 from odm.decline.series import History
 from odm.queries.compose import DivisionScope
@@ -27,7 +33,9 @@ from odm.queries.decline import (
 )
 from odm.rows import getter
 
-CHUNK = 32  # entities analysed per trip to the worker thread
+CHUNK = 32  # entities analysed per trip to a worker thread or process
+POOL_MIN_ENTITIES = 256  # fewer are analysed in a thread: starting processes costs more
+IN_FLIGHT = 8  # chunks queued for the worker processes at most
 Identity = tuple[Any, ...]
 Histories = AsyncGenerator[tuple[Identity, History]]
 
@@ -64,7 +72,7 @@ async def open_well_histories(
     found = await db.fetch(listed.sql, listed.params)
     identity = getter(tuple(c.lower() for c in found.columns), *WELL_IDENTITY)
     identities = [identity(row) for row in found.rows]
-    series = decline_daily_series(db.dialect, scope, wells)
+    series = decline_daily_series(db.dialect, scope, wells, phase)
     batches = await _opened(db, series.sql, series.params, batch_rows)
     return identities, _merged(identities, batches, phase)
 
@@ -107,25 +115,62 @@ async def _entities(batches: AsyncGenerator[Batch], phase: str) -> Histories:
         await batches.aclose()
 
 
-def _analyse_all(
+def analyse_all(
     chunk: list[tuple[Identity, History]], options: Options
-) -> list[tuple[Identity, Analysis]]:
-    return [(identity, analyse(history, options)) for identity, history in chunk]
+) -> list[tuple[Identity, dict[str, Any]]]:
+    """Each history's analysis as the named values of its row (field units)."""
+    return [(identity, values(analyse(history, options))) for identity, history in chunk]
+
+
+def _pool(wells: int) -> ProcessPoolExecutor | None:
+    """Worker processes, one per core, for a run of many wells (None: a worker thread).
+
+    The processes are forked from a server process that has already imported the numerics,
+    so each starts in milliseconds; the database is read by the request's own process."""
+    cores = os.cpu_count() or 1
+    if wells < POOL_MIN_ENTITIES or cores < 2:
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["odm.decline.runs"])
+    return ProcessPoolExecutor(cores, mp_context=context)
 
 
 async def analysed(
-    histories: Histories, options: Options, chunk: int = CHUNK
-) -> AsyncIterator[list[tuple[Identity, Analysis]]]:
-    """The histories' analyses, a chunk at a time, computed in a worker thread."""
+    histories: Histories, options: Options, entities: int = 0
+) -> AsyncIterator[list[tuple[Identity, dict[str, Any]]]]:
+    """The histories' analyses as row values, a chunk at a time and in order: in a worker
+    thread, or with `entities` at least `POOL_MIN_ENTITIES`, in worker processes (a few
+    chunks in flight, so memory stays bounded)."""
+    pool = _pool(entities)
+    pending: deque[asyncio.Future[list[tuple[Identity, dict[str, Any]]]]] = deque()
     buffer: list[tuple[Identity, History]] = []
-    work: Callable[..., list[tuple[Identity, Analysis]]] = _analyse_all
     try:
         async for item in histories:
             buffer.append(item)
-            if len(buffer) >= chunk:
-                yield await anyio.to_thread.run_sync(work, buffer, options)
-                buffer = []
-        if buffer:
-            yield await anyio.to_thread.run_sync(work, buffer, options)
+            if len(buffer) < CHUNK:
+                continue
+            if pool is None:
+                yield await anyio.to_thread.run_sync(analyse_all, buffer, options)
+            else:
+                pending.append(_submit(pool, buffer, options))
+                while len(pending) > IN_FLIGHT:
+                    yield await pending.popleft()
+            buffer = []
+        if buffer and pool is None:
+            yield await anyio.to_thread.run_sync(analyse_all, buffer, options)
+        elif buffer and pool is not None:
+            pending.append(_submit(pool, buffer, options))
+        while pending:
+            yield await pending.popleft()
     finally:
+        for future in pending:
+            future.cancel()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         await histories.aclose()
+
+
+def _submit(
+    pool: ProcessPoolExecutor, chunk: list[tuple[Identity, History]], options: Options
+) -> asyncio.Future[list[tuple[Identity, dict[str, Any]]]]:
+    return asyncio.get_running_loop().run_in_executor(pool, analyse_all, chunk, options)

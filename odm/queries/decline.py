@@ -40,10 +40,15 @@ def decline_wells(dialect: str, scope: DivisionScope, wells: WellSet) -> Query:
     return statement("decline_wells", dialect, _well_conditions(scope, wells, "w.well_id"))
 
 
-def decline_daily_series(dialect: str, scope: DivisionScope, wells: WellSet) -> Query:
-    """Daily hours on, oil and gas of a set of wells, by well and day."""
+# The column of each phase (the only text a request chooses, from this fixed list).
+PHASE_COLUMNS = {"oil": "p.oil", "gas": "p.gas"}
+
+
+def decline_daily_series(dialect: str, scope: DivisionScope, wells: WellSet, phase: str) -> Query:
+    """Daily hours on and one phase's volumes of a set of wells, by well and day."""
     conditions = _well_conditions(scope, wells, "p.well_id")
-    return statement("decline_daily_series", dialect, conditions)
+    fills = {"volume": PHASE_COLUMNS[phase]}
+    return statement("decline_daily_series", dialect, conditions, fills)
 
 
 @dataclass(frozen=True)
