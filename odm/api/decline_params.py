@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from odm.api.params import IsoDate
 from odm.api.responses import ERRORS
@@ -108,7 +108,9 @@ FORECAST_QUANTITIES = ("rate", "volume", "cumulative")
 class Unprocessable(BaseModel):
     """A 422: a malformed parameter (a list of problems) or too little history (text)."""
 
-    detail: str | list[dict[str, Any]]
+    detail: str | list[dict[str, Any]] = Field(
+        description="What the history lacks (text), or the malformed parameters (a list)."
+    )
 
 
 def too_short_responses(model: Any, listed: bool) -> dict[int | str, dict[str, Any]]:
