@@ -78,7 +78,7 @@ def options(
     basis: BasisParam = "producing",
     decline_start: DeclineStart = None,
     terminal_decline: TerminalDecline = 0.06,
-    economic_limit: EconomicLimit = 1.0,
+    economic_limit: EconomicLimit = 5.0,
     horizon_years: HorizonYears = 50,
     units: Annotated[
         UnitSystem,

@@ -42,7 +42,7 @@ class Options:
     basis: Basis = "producing"
     start: dt.date | None = None
     terminal_decline: float = 0.06
-    economic_limit: float = 1.0
+    economic_limit: float = 5.0
     horizon_years: float = 50.0
 
     @property
