@@ -28,7 +28,14 @@ from odm.api.params import MAX_ID, PRINTABLE, DivisionFilter, EntityType
 from odm.db.base import Database
 from odm.decline.analysis import Analysis, Options, analyse, values
 from odm.decline.forecast import monthly
-from odm.decline.runs import Histories, analysed, open_entity_histories, open_well_histories
+from odm.decline.runs import (
+    Histories,
+    Identity,
+    analysed,
+    open_entity_histories,
+    open_well_histories,
+)
+from odm.decline.series import History
 from odm.models import (
     DivisionReserves,
     EntityDecline,
@@ -63,7 +70,7 @@ def _headers(units: UnitSystem) -> dict[str, str]:
     return {"X-Units": units.value}
 
 
-async def _one_history(histories: Histories, missing: str) -> tuple[Any, Any]:
+async def _one_history(histories: Histories, missing: str) -> tuple[Identity, History]:
     """The only history of a run (NotFound when there is none)."""
     try:
         found = await anext(histories, None)
@@ -74,7 +81,7 @@ async def _one_history(histories: Histories, missing: str) -> tuple[Any, Any]:
     return found
 
 
-async def _fitted(histories: Histories, chosen: Options, missing: str) -> tuple[Any, Analysis]:
+async def _fitted(histories: Histories, chosen: Options, missing: str) -> tuple[Identity, Analysis]:
     """The identity and analysis of the only history of a run; 422 when it is too short."""
     identity, history = await _one_history(histories, missing)
     analysis = await anyio.to_thread.run_sync(analyse, history, chosen)
@@ -85,7 +92,7 @@ async def _fitted(histories: Histories, chosen: Options, missing: str) -> tuple[
 
 async def _well(
     db: Database, scope: DivisionScope, well_id: int, chosen: Options
-) -> tuple[Any, Analysis]:
+) -> tuple[Identity, Analysis]:
     await require_known(db, scope, None, well_id)
     wells = WellSet(well_ids=(well_id,), producers_only=False)
     _, histories = await open_well_histories(db, scope, wells, chosen.phase, 5000)
@@ -94,14 +101,15 @@ async def _well(
 
 async def _entity(
     db: Database, scope: DivisionScope, kind: str, key: str, chosen: Options
-) -> tuple[Any, Analysis]:
+) -> tuple[Identity, Analysis]:
     entities = EntitySet(kind, key)
     histories = await open_entity_histories(db, scope, entities, chosen.phase, 5000)
     return await _fitted(histories, chosen, f"no monthly production for {kind} {key}")
 
 
-def _row(names: tuple[str, ...], identity: tuple[Any, ...], analysis: Analysis) -> dict[str, Any]:
-    return dict(zip(names, identity, strict=False)) | values(analysis)
+def _named(names: tuple[str, ...], identity: Identity, row: dict[str, Any]) -> dict[str, Any]:
+    """A response row: the identity's columns the model has, then the analysis' values."""
+    return {name: identity[name] for name in names if name in identity} | row
 
 
 def _converted(
@@ -129,7 +137,7 @@ async def get_well_decline(well_id: WellPath, db: DB, scope: Scope, choices: Cho
     """One well's decline fitted to its daily production: parameters, fit quality, EUR."""
     chosen, units = choices
     identity, analysis = await _well(db, scope, well_id, chosen)
-    return _converted(WELL_FIELDS, _row(WELL_FIELDS, identity, analysis), chosen, units)
+    return _converted(WELL_FIELDS, _named(WELL_FIELDS, identity, values(analysis)), chosen, units)
 
 
 @router.get(
@@ -152,7 +160,7 @@ async def _decline_rows(
     histories: Histories, chosen: Options, names: tuple[str, ...], count: int = 0
 ) -> AsyncIterator[Rows]:
     async for chunk in analysed(histories, chosen, count):
-        yield [dict(zip(names, identity, strict=False)) | row for identity, row in chunk]
+        yield [_named(names, identity, row) for identity, row in chunk]
 
 
 @router.get("/decline", response_model=None, responses=list_of(WellDecline))
@@ -211,7 +219,9 @@ async def get_entity_decline(
     quality, EUR."""
     chosen, units = choices
     identity, analysis = await _entity(db, scope, entity_type, entity_key, chosen)
-    return _converted(ENTITY_FIELDS, _row(ENTITY_FIELDS, identity, analysis), chosen, units)
+    return _converted(
+        ENTITY_FIELDS, _named(ENTITY_FIELDS, identity, values(analysis)), chosen, units
+    )
 
 
 @router.get(
@@ -237,8 +247,11 @@ async def stream_entity_forecast(
 async def _reserves_rows(histories: Histories, chosen: Options, count: int) -> AsyncIterator[Rows]:
     sums: dict[int, dict[str, Any]] = {}
     async for chunk in analysed(histories, chosen, count):
-        for (_, _, division_id, division_name), row in chunk:
-            total = sums.setdefault(division_id, _empty_reserves(division_id, division_name))
+        for identity, row in chunk:
+            division_id = identity["division_id"]
+            total = sums.setdefault(
+                division_id, _empty_reserves(division_id, identity["division_name"])
+            )
             total["wells"] += 1
             total["produced"] += row["produced"]
             if row["remaining"] is not None:

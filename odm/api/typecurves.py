@@ -84,7 +84,7 @@ async def stream_type_curve(
     identities, histories = await open_well_histories(db, scope, wells, phase, settings.batch_rows)
     if listed is not None and len(identities) < len(listed):
         await histories.aclose()
-        found = {identity[0] for identity in identities}
+        found = {identity["well_id"] for identity in identities}
         missing = [w for w in listed if w not in found]
         raise NotFound(
             f"wells {missing} not found" + (f" in division {division_id}" if division_id else "")

@@ -36,7 +36,7 @@ from odm.rows import getter
 CHUNK = 32  # entities analysed per trip to a worker thread or process
 POOL_MIN_ENTITIES = 256  # fewer are analysed in a thread: starting processes costs more
 IN_FLIGHT = 8  # chunks queued for the worker processes at most
-Identity = tuple[Any, ...]
+Identity = dict[str, Any]  # the entity's identifying columns by name
 Histories = AsyncGenerator[tuple[Identity, History]]
 
 
@@ -71,7 +71,7 @@ async def open_well_histories(
     listed = decline_wells(db.dialect, scope, wells)
     found = await db.fetch(listed.sql, listed.params)
     identity = getter(tuple(c.lower() for c in found.columns), *WELL_IDENTITY)
-    identities = [identity(row) for row in found.rows]
+    identities = [dict(zip(WELL_IDENTITY, identity(row), strict=True)) for row in found.rows]
     series = decline_daily_series(db.dialect, scope, wells, phase)
     batches = await _opened(db, series.sql, series.params, batch_rows)
     return identities, _merged(identities, batches, phase)
@@ -84,7 +84,7 @@ async def _merged(
     try:
         pending = await anext(groups, None)
         for identity in identities:
-            if pending is not None and pending[0][0] == identity[0]:
+            if pending is not None and pending[0][0] == identity["well_id"]:
                 yield identity, daily_history(pending[1], pending[2], phase)
                 pending = await anext(groups, None)
             else:
@@ -109,7 +109,8 @@ async def _entities(batches: AsyncGenerator[Batch], phase: str) -> Histories:
     groups = grouped(batches, ("entity_type", "entity_key"))
     try:
         async for _key, rows, columns in groups:
-            yield getter(columns, *names)(rows[0]), monthly_history(rows, columns, phase)
+            identity = dict(zip(names, getter(columns, *names)(rows[0]), strict=True))
+            yield identity, monthly_history(rows, columns, phase)
     finally:
         await groups.aclose()
         await batches.aclose()
