@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import least_squares
 
 from odm.decline import DAYS_PER_YEAR
 from odm.decline.models import B_EXPONENTIAL, Array, Curve, ModelName
@@ -186,6 +185,9 @@ def _solve(residuals: Residuals, x0: Array, model: ModelName) -> tuple[Array, bo
         lo, hi = bounds
         share = min(max((x0[2] - lo) / (hi - lo), 1e-6), 1 - 1e-6)
         y0[2] = math.log(share / (1.0 - share))
+    # Imported here: scipy.optimize costs a server about 50 MB that only fits need.
+    from scipy.optimize import least_squares
+
     result = least_squares(values, y0, jac=jacobian, method="lm")
     return to_x(np.asarray(result.x, dtype=np.float64))[0], bool(result.status > 0)
 

@@ -19,7 +19,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import gamma, gammainc
 
 from odm.decline import DAYS_PER_YEAR
 
@@ -121,6 +120,9 @@ class Curve:
         """Volume produced from 0 to t days."""
         t = np.asarray(t, dtype=np.float64)
         if self.model == "stretched_exponential":
+            # Imported here, as scipy.optimize in `fit`: a server that fits nothing skips it.
+            from scipy.special import gamma, gammainc
+
             scale = self.qi * self.tau / self.n * gamma(1.0 / self.n)
             return np.asarray(scale * gammainc(1.0 / self.n, (t / self.tau) ** self.n))
         if self.model != "modified_hyperbolic":

@@ -132,7 +132,7 @@ def _pool(wells: int) -> ProcessPoolExecutor | None:
     if wells < POOL_MIN_ENTITIES or cores < 2:
         return None
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["odm.decline.runs"])
+    context.set_forkserver_preload(["scipy.optimize", "scipy.special", "odm.decline.runs"])
     return ProcessPoolExecutor(cores, mp_context=context)
 
 
