@@ -12,6 +12,7 @@ from odm import __version__
 from odm.api import (
     admin,
     budget,
+    decline,
     divisions,
     health,
     master,
@@ -20,6 +21,7 @@ from odm.api import (
     production,
     rollups,
     seed,
+    typecurves,
     wells,
     writes,
 )
@@ -91,6 +93,8 @@ def create_app(settings: Settings) -> FastAPI:
         monthly_rollups.router,
         rollups.router,
         budget.router,
+        decline.router,
+        typecurves.router,
         prices.router,
         writes.router,
         master.router,

@@ -303,3 +303,146 @@ class WriteResult(BaseModel):
         "volume (a meter correction), more days on than the month has."
     )
     rejections: list[Rejected] = Field(description="The first 1,000 records rejected.")
+RATE = (
+    "per day: bbl/d of oil or Mcf/d of gas (units=field), m³/d or Sm³/d (units=metric), "
+    "as `phase` says"
+)
+VOLUME = "bbl of oil or Mcf of gas (units=field), m³ or Sm³ (units=metric), as `phase` says"
+
+
+class DeclineFit(BaseModel):
+    """A decline curve fitted to one well's or entity's production, its fit quality and
+    its outlook (the fields after the identity of the well or entity)."""
+
+    status: str = Field(
+        description="fitted; not_converged (the optimiser stopped at its iteration limit: "
+        "the parameters are its last ones); insufficient_history (too few usable days or "
+        "months after the decline start: every figure below is null)."
+    )
+    model: str = Field(description="The model fitted (see the `model` parameter).")
+    phase: str = Field(description="oil or gas.")
+    basis: str = Field(description="Rates per producing day or per calendar day.")
+    decline_start: dt.date | None = Field(description="First day of the decline (t = 0).")
+    last_day: dt.date | None = Field(description="Last day of history; the forecast follows.")
+    points: int = Field(description="Usable rate points (days or months) from the start.")
+    excluded: int = Field(
+        description="Days or months of the whole history left out: downtime, zero or "
+        "negative volumes, fewer than 2 hours on (producing basis)."
+    )
+    outliers: int | None = Field(description="Points dropped as outliers (days or months).")
+    qi: float | None = Field(description=f"Rate at the decline start, {RATE}.")
+    di_nominal: float | None = Field(
+        description="Initial nominal decline, per year (-d ln q / dt at the start: a "
+        "fraction of the rate per year, may exceed 1). Null for stretched_exponential."
+    )
+    di_effective: float | None = Field(
+        description="Initial effective annual decline, 1 - q(1 year)/qi of the initial "
+        "curve (Arps: the secant effective decline), a fraction per year."
+    )
+    b: float | None = Field(
+        description="Arps exponent b, dimensionless (0 exponential, 1 harmonic, 0 to 2). "
+        "Null for stretched_exponential."
+    )
+    terminal_decline: float | None = Field(
+        description="Modified hyperbolic only: the terminal effective annual decline, a "
+        "fraction per year."
+    )
+    tau: float | None = Field(description="Stretched exponential only: τ, days.")
+    n: float | None = Field(
+        description="Stretched exponential only: exponent n, dimensionless (0 to 1)."
+    )
+    r_squared: float | None = Field(
+        description="R² of ln(rate) over the points kept, a fraction (1 is a perfect fit)."
+    )
+    rmse_log: float | None = Field(
+        description="Root mean square of ln(fitted / measured rate) over the points kept: "
+        "about the typical relative error, a fraction."
+    )
+    produced: float = Field(description=f"Produced to date (whole history), {VOLUME}.")
+    rate_now: float | None = Field(
+        description=f"The fitted rate on the day after the last day of history, {RATE}."
+    )
+    remaining: float | None = Field(
+        description=f"Remaining reserves: forecast volume to the economic limit or the "
+        f"horizon, {VOLUME}."
+    )
+    eur: float | None = Field(description=f"EUR: produced + remaining, {VOLUME}.")
+    forecast_end: dt.date | None = Field(
+        description="Day the forecast ends: the economic limit, or the horizon."
+    )
+    limit_reached: bool | None = Field(
+        description="Whether the forecast reaches the economic limit within the horizon."
+    )
+
+
+class WellIdentity(BaseModel):
+    """A well whose decline is fitted."""
+
+    well_id: int = Field(description="Well id (64-bit).", examples=[1851797476])
+    well_name: str = Field(description="Well name.")
+    division_id: int = Field(description="Division id.")
+
+
+class WellDecline(DeclineFit, WellIdentity):
+    """One well's decline fitted to its daily production, with its EUR."""
+
+
+class EntityIdentity(BaseModel):
+    """A monthly reporting entity whose decline is fitted."""
+
+    entity_type: str = Field(description="well, completion, lease or field.")
+    entity_key: str = Field(description="The source's id of the entity, as text.")
+    entity_name: str | None = Field(description="Name of the entity, if known.")
+    division_id: int = Field(description="Division id.")
+
+
+class EntityDecline(DeclineFit, EntityIdentity):
+    """One entity's decline fitted to its as-reported monthly production, with its EUR."""
+
+
+class ForecastMonth(BaseModel):
+    """One calendar month of a decline forecast."""
+
+    month: dt.date = Field(description="First day of the month, YYYY-MM-DD.")
+    days: float = Field(description="Days of the month the forecast covers, days.")
+    rate: float = Field(description=f"Mean forecast rate over those days, {RATE}.")
+    volume: float = Field(description=f"Forecast volume in the month, {VOLUME}.")
+    cumulative: float = Field(
+        description=f"Produced to date plus the forecast to the month's end, {VOLUME}."
+    )
+
+
+class DivisionReserves(BaseModel):
+    """The decline outlook of a division's producers, summed."""
+
+    division_id: int = Field(description="Division id.")
+    division_name: str | None = Field(description="Division name.")
+    wells: int = Field(description="Producers in the division.")
+    wells_fitted: int = Field(
+        description="Producers with a fit (status fitted or not_converged); only these add "
+        "to remaining and eur."
+    )
+    produced: float = Field(description=f"Produced to date by every producer, {VOLUME}.")
+    remaining: float = Field(description=f"Remaining reserves of the wells fitted, {VOLUME}.")
+    eur: float = Field(description=f"Produced to date by every producer plus remaining, {VOLUME}.")
+
+
+class TypeCurveMonth(BaseModel):
+    """One month since first production of a type curve."""
+
+    month: int = Field(description="Production month, 1 for the first (30.4375 days each).")
+    wells: int = Field(description="Wells with a complete month at this age.")
+    p10: float = Field(
+        description="Optimistic profile: 90th percentile of the wells' rates, a fraction of "
+        f"each well's peak (normalize=peak) or {RATE}."
+    )
+    p50: float = Field(
+        description="Median of the wells' rates: a fraction of the peak, or per day, as p10."
+    )
+    p90: float = Field(
+        description="Conservative profile: 10th percentile of the rates: a fraction of the "
+        "peak, or per day, as p10."
+    )
+    mean: float = Field(
+        description="Mean of the wells' rates: a fraction of the peak, or per day, as p10."
+    )

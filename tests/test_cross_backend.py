@@ -29,6 +29,10 @@ URLS = [
     "/v1/production/cumulative?level=division&as_of=2026-06-30",
     "/v1/budget-vs-actual?grain=month&level=division",
     "/v1/prices/daily?units=metric",
+    "/v1/decline?model=hyperbolic",
+    "/v1/wells/1851797476/forecast?units=metric&format=csv",
+    "/v1/reserves?model=stretched_exponential",
+    "/v1/type-curves?division_id=21&normalize=none",
 ]
 
 

@@ -22,6 +22,7 @@ UNIT_WORDS = (
     "days",
     "Days",
     "days.",
+    "dimensionless",
 )
 NUMERIC = {"number"}
 

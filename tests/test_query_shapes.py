@@ -37,6 +37,11 @@ ROUTES: list[tuple[str, dict[str, Any]]] = [
     ("/v1/production/monthly/rollup", {}),
     ("/v1/prices/daily", {"limit": 3}),
     ("/v1/prices/monthly", {}),
+    ("/v1/decline", {"division_id": SEED_DIVISION_ID}),
+    (f"/v1/wells/{SEED_WELL_ID}/decline", {}),
+    (f"/v1/wells/{SEED_WELL_ID}/forecast", {"horizon_years": 2}),
+    ("/v1/reserves", {}),
+    ("/v1/type-curves", {"division_id": SEED_DIVISION_ID}),
 ]
 
 
