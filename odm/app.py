@@ -12,6 +12,7 @@ from odm import __version__
 from odm.api import (
     admin,
     budget,
+    changes,
     decline,
     divisions,
     health,
@@ -31,6 +32,7 @@ from odm.api.middleware import SendTimeout
 from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import Database, DatabaseUnavailable, migrate
+from odm.feed.hub import Hub
 
 log = logging.getLogger("odm")
 
@@ -70,7 +72,13 @@ def create_app(settings: Settings) -> FastAPI:
             if settings.migrate_on_start and db.dialect != "oracle":
                 await _migrate_if_reachable(db)
             app.state.db = db
-            yield
+            hub = Hub(db, settings.feed_poll_seconds, settings.change_retention_days)
+            await hub.start()
+            app.state.hub = hub
+            try:
+                yield
+            finally:
+                await hub.stop()
         finally:
             await db.close()
 
@@ -98,6 +106,7 @@ def create_app(settings: Settings) -> FastAPI:
         prices.router,
         writes.router,
         master.router,
+        changes.router,
         admin.router,
     ):
         app.include_router(router, dependencies=guarded)

@@ -106,6 +106,24 @@ class Settings(BaseSettings):
         description="ODM_MAX_BODY_BYTES: largest request body of a write (413 past it); "
         "bodies stream in, so memory does not grow with it.",
     )
+    change_retention_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="ODM_CHANGE_RETENTION_DAYS: days the change log keeps its entries.",
+    )
+    feed_poll_seconds: float = Field(
+        default=0.25,
+        gt=0,
+        le=60,
+        description="ODM_FEED_POLL_SECONDS: how often a process looks for new changes (SQLite "
+        "and Oracle; PostgreSQL is woken at commit and looks this often only as a fallback).",
+    )
+    feed_heartbeat_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="ODM_FEED_HEARTBEAT_SECONDS: a comment line this often keeps idle change "
+        "streams open through proxies.",
+    )
     max_query_bytes: int = Field(
         default=4096, ge=256, description="ODM_MAX_QUERY_BYTES: longest query string (414)."
     )

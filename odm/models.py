@@ -303,6 +303,8 @@ class WriteResult(BaseModel):
         "volume (a meter correction), more days on than the month has."
     )
     rejections: list[Rejected] = Field(description="The first 1,000 records rejected.")
+
+
 RATE = (
     "per day: bbl/d of oil or Mcf/d of gas (units=field), m³/d or Sm³/d (units=metric), "
     "as `phase` says"
@@ -445,4 +447,23 @@ class TypeCurveMonth(BaseModel):
     )
     mean: float = Field(
         description="Mean of the wells' rates: a fraction of the peak, or per day, as p10."
+    )
+
+
+class ChangeEvent(BaseModel):
+    """One entry of the change log: what changed, where, and its new values (or, for a
+    large write, a summary)."""
+
+    change_id: int = Field(description="Gapless, in commit order: resume after it.")
+    changed_at: str = Field(description="When it committed, UTC (ISO 8601).")
+    division_id: int | None = Field(description="Its division; null: company-wide (prices).")
+    entity: str = Field(
+        description="daily_production, monthly_production, well_budget, "
+        "oil_price, monthly_price, well or division."
+    )
+    kind: str = Field(description="upsert, delete, bulk (a summary), create, update, retire.")
+    well_id: int | None = Field(description="Its well, if one.")
+    payload: dict[str, Any] = Field(
+        description="A row's new values as stored (bbl, Mcf, USD) with its well's new totals; "
+        "or a bulk write's rows, wells, first and last day, inserted and updated counts."
     )

@@ -358,8 +358,39 @@ def test_the_matrix_covers_every_get_route(world: World) -> None:
     covered = {path for path, _ in LISTS} | set(SHARED) | set(ADMIN_ONLY)
     covered |= {"/well-summary", "/well-summary-by-day", "/health"}
     covered |= {"/v1/wells/{well_id}", "/v1/divisions/{division_id}"}
+    covered |= set(DECLINE)  # test_decline_is_scoped; /v1/changes: tests/test_change_feed.py
+    covered |= {"/v1/changes"}
     gets = {path for path, item in schema["paths"].items() if "get" in item}
     assert gets == covered
+
+
+DECLINE = [
+    "/v1/decline",
+    "/v1/reserves",
+    "/v1/type-curves",
+    "/v1/monthly/decline",
+    "/v1/wells/{well_id}/decline",
+    "/v1/wells/{well_id}/forecast",
+    "/v1/monthly/{entity_type}/{entity_key}/decline",
+    "/v1/monthly/{entity_type}/{entity_key}/forecast",
+]
+
+
+def test_decline_is_scoped(world: World) -> None:
+    ours = world.scopes["reader"] or set()
+    for path in ("/v1/decline", "/v1/reserves", "/v1/monthly/decline"):
+        rows = world.get("reader", path).json()
+        assert rows and {row["division_id"] for row in rows} <= ours, path
+    admin_view = world.get("admin", "/v1/type-curves", params={"division_id": SEED_DIVISION_ID})
+    assert world.get("reader", "/v1/type-curves").json() == admin_view.json()
+    hidden = world.well_in(OTHER_DIVISION)
+    for tail in ("decline", "forecast"):
+        unknown = world.get("reader", f"/v1/wells/77/{tail}")
+        other = world.get("reader", f"/v1/wells/{hidden}/{tail}")
+        assert other.status_code == unknown.status_code == 404
+        assert other.json()["detail"] == unknown.json()["detail"].replace("77", str(hidden))
+    entity = world.get("reader", "/v1/monthly/well/77/decline")
+    assert entity.status_code == 404
 
 
 @pytest.mark.parametrize("path", SHARED)

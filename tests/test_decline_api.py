@@ -22,7 +22,9 @@ from odm.db.base import TableRows
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData
 from odm.models import EntityDecline, WellDecline, field_names
 from odm.units import M3_PER_BBL
+from tests.access import as_admin
 from tests.backends import empty_database, load_demo_sync
+from tests.isolation import isolated_settings
 
 WELL = f"/v1/wells/{SEED_WELL_ID}"
 
@@ -159,7 +161,7 @@ def monthly_client(backend: str, tmp_path_factory: pytest.TempPathFactory) -> It
             await db.close()
 
         asyncio.run(write())
-        with TestClient(create_app(Settings(database_url=url))) as client:
+        with TestClient(as_admin(create_app(isolated_settings(database_url=url)))) as client:
             yield client
 
 

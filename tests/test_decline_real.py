@@ -16,7 +16,9 @@ from odm.db import open_database
 from odm.db.base import migrate
 from odm.decline.models import MODEL_NAMES
 from odm.importers import ImportOptions, detect_preset, import_file
+from tests.access import as_admin
 from tests.backends import skip_or_fail, sqlite_url
+from tests.isolation import isolated_settings
 
 NPD = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 NPD_FILE = NPD / "npd_field_production_monthly.csv"
@@ -42,7 +44,7 @@ def npd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         skip_or_fail("shared-data", f"no {NPD_FILE}")
     url = sqlite_url(tmp_path_factory.mktemp("npd"))
     asyncio.run(_import(url))
-    with TestClient(create_app(Settings(database_url=url))) as client:
+    with TestClient(as_admin(create_app(isolated_settings(database_url=url)))) as client:
         yield client
 
 

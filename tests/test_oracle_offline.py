@@ -110,6 +110,8 @@ def _value(name: str, schema: dict[str, Any]) -> Any:
         return SEED_WELL_ID
     if "division" in name:
         return SEED_DIVISION_ID
+    if name == "format" and "json" in enums:
+        return "json"  # the change feed's event stream would never end
     if enums:
         return enums[0]
     if "date" in types or name in {"start", "end", "month"}:
@@ -122,7 +124,7 @@ def _requests(openapi: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for path, item in openapi["paths"].items():
         if "get" not in item or "{" in path:
             continue
-        yield path, {}
+        yield path, {"format": "json"} if path == "/v1/changes" else {}
         params = {}
         for param in item["get"].get("parameters", []):
             if param["in"] == "query":

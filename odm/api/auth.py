@@ -39,7 +39,7 @@ from odm.auth.identity import (
     Unauthenticated,
 )
 from odm.auth.keys import parse_key
-from odm.auth.keystore import authenticate_key
+from odm.auth.keystore import authenticate_key, key_still_valid
 from odm.auth.tokens import TokenVerifier
 from odm.config import Settings
 from odm.db.base import Database
@@ -51,6 +51,8 @@ OPEN_PATHS = frozenset({"/health"})
 LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
 # A request relayed by a proxy is never the loopback quick start, whatever its address.
 PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
+# Streams that stay open all day by design: not exports, so not counted against their limit.
+LIVE_STREAMS = frozenset({"/v1/changes"})
 ASK_FOR_CREDENTIAL = "authentication required: send Authorization: Bearer <API key or token>"
 
 
@@ -62,6 +64,10 @@ class Access:
         self.verifier = TokenVerifier(settings) if settings.oidc_issuer else None
         self.rate = RateLimiter(settings.rate_limit, settings.rate_burst)
         self.exports = ExportSlots(settings.max_exports, settings.retry_after)
+
+    async def still_valid(self, db: Database, caller: Caller) -> bool:
+        """Whether a caller admitted earlier may go on (a revoked or expired key may not)."""
+        return caller.key_id is None or await key_still_valid(db, caller.key_id)
 
     async def identify(self, request: Request, db: Database) -> Caller:
         """The caller of a request, or Unauthenticated."""
@@ -156,7 +162,12 @@ async def admit(request: Request, caller: CurrentCaller) -> None:
     access = _access(request)
     access.rate.take(caller.subject)
     route = request.scope.get("route")
-    if isinstance(route, APIRoute) and _lists(route) and "limit" not in request.query_params:
+    if (
+        isinstance(route, APIRoute)
+        and _lists(route)
+        and "limit" not in request.query_params
+        and route.path not in LIVE_STREAMS
+    ):
         request.scope[AFTER_RESPONSE].append(access.exports.take(caller.subject))
 
 

@@ -18,6 +18,7 @@ from odm.api.errors import Conflict
 from odm.auth.audit import Change, record_in
 from odm.auth.identity import Caller
 from odm.db.base import Database, Transaction
+from odm.feed import log as feed
 from odm.ingest.records import MAX_ID, MAX_MAGNITUDE, RecordError, RecordReader
 from odm.ingest.targets import WELL_IDENTIFIERS, Target
 from odm.ingest.wells import load_well_keys
@@ -88,6 +89,8 @@ async def ingest(request: Request, db: Database, spec: WriteRequest) -> JSONResp
         await record_in(tx, db.dialect, spec.caller, _change(request, target, rows))
         if spec.idempotency_key is not None:
             await _remember(tx, db.dialect, spec, _digest(request, body), outcome)
+        # Last: the change log's counter is held from here to the commit.
+        await feed.append(tx, db.dialect, await feed.write_entries(tx, db.dialect, target, counts))
 
     counts = await write(
         db,

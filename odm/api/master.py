@@ -19,6 +19,7 @@ from odm.api.responses import ERRORS
 from odm.auth.audit import Change, record_in
 from odm.auth.identity import Caller, Role
 from odm.db.base import Database, Transaction
+from odm.feed import log as feed
 from odm.models import Division, ErrorResponse, Well, field_names
 from odm.queries import lists, load_sql
 from odm.queries.master import update
@@ -111,10 +112,25 @@ async def _next_id(tx: Transaction, db: Database, name: str) -> int:
 
 
 async def _audit(
-    tx: Transaction, db: Database, request: Request, caller: Caller, target: str
+    tx: Transaction,
+    db: Database,
+    request: Request,
+    caller: Caller,
+    target: str,
+    entry: feed.Entry | None = None,
 ) -> None:
+    """Record the change in the audit log and (last: it holds the log's counter until the
+    commit) in the change log."""
     route = getattr(request.scope.get("route"), "path", request.url.path)
     await record_in(tx, db.dialect, caller, Change(request.method, route, target, 1))
+    if entry is not None:
+        await feed.append(tx, db.dialect, [entry])
+
+
+def _entry(
+    entity: str, kind: str, values: dict[str, Any], division: int, well: int | None = None
+) -> feed.Entry:
+    return feed.Entry(entity, kind, values, division, well)
 
 
 @router.post("/divisions", status_code=201, responses=WRITE_ERRORS, response_model=Division)
@@ -126,7 +142,8 @@ async def create_division(
         division_id = body.division_id or await _next_id(tx, db, "next_division_id")
         params = {"division_id": division_id, "division_name": body.division_name}
         await tx.execute(load_sql("insert_division", db.dialect), params)
-        await _audit(tx, db, request, caller, f"division {division_id}")
+        entry = _entry("division", "create", params, division_id)
+        await _audit(tx, db, request, caller, f"division {division_id}", entry)
     created = await _division(db, caller, division_id)
     return JSONResponse(
         _jsonable(created), 201, headers={"Location": f"/v1/divisions/{division_id}"}
@@ -144,7 +161,8 @@ async def change_division(
         query = update("odm_division", "division_id", division_id, changes)
         async with db.session() as session, session.transaction() as tx:
             await tx.execute(query.sql, query.params)
-            await _audit(tx, db, request, caller, f"division {division_id}")
+            entry = _entry("division", "update", changes, division_id)
+            await _audit(tx, db, request, caller, f"division {division_id}", entry)
     return await _division(db, caller, division_id)
 
 
@@ -160,7 +178,8 @@ async def retire_division(
             raise Conflict(f"division {division_id} has active wells: retire or move them first")
         params = {"division_id": division_id, "retired_on": _today()}
         if await tx.execute(load_sql("retire_division", db.dialect), params):
-            await _audit(tx, db, request, caller, f"division {division_id}")
+            entry = _entry("division", "retire", params, division_id)
+            await _audit(tx, db, request, caller, f"division {division_id}", entry)
     return await _division(db, caller, division_id)
 
 
@@ -175,7 +194,8 @@ async def create_well(body: NewWell, request: Request, db: DB, writer: WriterDep
         fields = body.model_dump(exclude={"well_id"})
         await _refuse_taken(tx, db, well_id, fields)
         await tx.execute(load_sql("insert_well", db.dialect), {**fields, "well_id": well_id})
-        await _audit(tx, db, request, writer, f"well {well_id}")
+        entry = _entry("well", "create", fields, body.division_id, well_id)
+        await _audit(tx, db, request, writer, f"well {well_id}", entry)
     created = await _well(db, writer, well_id)
     return JSONResponse(_jsonable(created), 201, headers={"Location": f"/v1/wells/{well_id}"})
 
@@ -198,7 +218,9 @@ async def change_well(
             await _refuse_taken(tx, db, well_id, {**stored, **changes})
             query = update("odm_well", "well_id", well_id, changes)
             await tx.execute(query.sql, query.params)
-            await _audit(tx, db, request, writer, f"well {well_id}")
+            division = int(changes.get("division_id") or stored["division_id"])
+            entry = _entry("well", "update", changes, division, well_id)
+            await _audit(tx, db, request, writer, f"well {well_id}", entry)
     return await _well(db, writer, well_id)
 
 
@@ -207,11 +229,12 @@ async def retire_well(
     well_id: WellId, request: Request, db: DB, writer: WriterDep
 ) -> dict[str, Any]:
     """Retire a well: abandoned from today (UTC); its production history stays."""
-    await _well(db, writer, well_id)
+    stored = await _well(db, writer, well_id)
     async with db.session() as session, session.transaction() as tx:
         params = {"well_id": well_id, "retired_on": _today()}
         if await tx.execute(load_sql("retire_well", db.dialect), params):
-            await _audit(tx, db, request, writer, f"well {well_id}")
+            entry = _entry("well", "retire", params, int(stored["division_id"]), well_id)
+            await _audit(tx, db, request, writer, f"well {well_id}", entry)
     return await _well(db, writer, well_id)
 
 

@@ -13,6 +13,8 @@ from odm.api.ingest import WriteRequest, ingest, record_schema
 from odm.api.lookups import require_known
 from odm.api.params import End, Start, UnitsParam, WellIdParam
 from odm.auth.audit import Change, record_in
+from odm.db.base import Database, Transaction
+from odm.feed import log as feed
 from odm.ingest import targets
 from odm.ingest.targets import Target
 from odm.models import ErrorResponse, WriteResult
@@ -257,4 +259,16 @@ async def delete_daily_production(
         deleted = await tx.execute(query.sql, query.params)
         change = Change(request.method, "/v1/production/daily", f"well {well_id}", deleted)
         await record_in(tx, db.dialect, writer, change)
+        if deleted:
+            payload = {"start": start, "end": end, "deleted": deleted}
+            entry = feed.Entry("daily_production", "delete", payload, None, well_id)
+            await feed.append(tx, db.dialect, [await _with_division(tx, db, entry)])
     return {"deleted": deleted}
+
+
+async def _with_division(tx: Transaction, db: Database, entry: feed.Entry) -> feed.Entry:
+    """The entry of a well's change, in the well's division, with its new totals."""
+    totals = await feed.well_state(tx, entry.well_id or 0)
+    payload = {**entry.payload, "well_totals": totals}
+    division = totals.get("division_id")
+    return feed.Entry(entry.entity, entry.kind, payload, division, entry.well_id)

@@ -122,21 +122,42 @@ async def revoke_key(db: Database, name: str) -> KeyInfo | None:
     return info
 
 
+async def _stored_key(db: Database, key_id: str) -> dict[str, Any] | None:
+    result = await db.fetch(load_sql("api_key", db.dialect), {"key_id": key_id})
+    names = [c.lower() for c in result.columns]
+    return dict(zip(names, result.rows[0], strict=True)) if result.rows else None
+
+
+def _refuse_if_unusable(stored: dict[str, Any]) -> None:
+    if stored["revoked_at"] is not None:
+        raise Unauthenticated("API key revoked")
+    expires_on = _as_date(stored["expires_on"])
+    if expires_on is not None and today_utc() > expires_on:
+        raise Unauthenticated(f"API key expired on {expires_on}")
+
+
 async def authenticate_key(db: Database, key: PresentedKey) -> Caller:
     """The caller a presented key stands for; Unauthenticated unless it is stored, valid and
     neither expired nor revoked. Nothing but the key id is ever logged."""
-    rows = await db.fetch_all(load_sql("api_key", db.dialect), {"key_id": key.key_id})
-    stored = rows[0] if rows else None
-    if not key_matches(key, stored[2] if stored else _NO_HASH) or stored is None:
+    stored = await _stored_key(db, key.key_id)
+    if not key_matches(key, stored["key_hash"] if stored else _NO_HASH) or stored is None:
         raise Unauthenticated("invalid API key")
-    _, name, _, role, divisions, expires, revoked = stored
-    if revoked is not None:
-        raise Unauthenticated("API key revoked")
-    expires_on = _as_date(expires)
-    if expires_on is not None and today_utc() > expires_on:
-        raise Unauthenticated(f"API key expired on {expires_on}")
+    _refuse_if_unusable(stored)
+    name, role, divisions = stored["key_name"], stored["caller_role"], stored["divisions"]
     try:
         scope = division_scope(Role(role), parse_divisions(divisions))
     except ValueError as exc:
         raise DatabaseError(f"key {key.key_id}: stored role or divisions unreadable") from exc
     return Caller(name, Role(role), scope, f"key:{key.key_id}", key.key_id)
+
+
+async def key_still_valid(db: Database, key_id: str) -> bool:
+    """Whether a key that was valid still is: not revoked, not expired (long streams ask)."""
+    stored = await _stored_key(db, key_id)
+    if stored is None:
+        return False
+    try:
+        _refuse_if_unusable(stored)
+    except Unauthenticated:
+        return False
+    return True

@@ -9,6 +9,7 @@ Everything above this layer is driver-free.
 from __future__ import annotations
 
 import abc
+import asyncio
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -144,6 +145,11 @@ class Database(abc.ABC):
     @abc.abstractmethod
     def session(self) -> AbstractAsyncContextManager[Session]:
         """A connection held for one write (staging, then one transaction)."""
+
+    async def wait_for_changes(self, seconds: float) -> None:
+        """Until the change log may have grown, or the timeout passes. Polling backends just
+        wait; PostgreSQL wakes at once when a write commits (LISTEN)."""
+        await asyncio.sleep(seconds)
 
     @abc.abstractmethod
     async def recompute_totals(self) -> None:

@@ -51,6 +51,7 @@ class PostgresDatabase(Database):
         self, url: str, pool_size: int, pool_timeout: float, statement_timeout: float
     ) -> None:
         self.url = url
+        self.listener: AsyncConnection[Any] | None = None
         self.pool_timeout = pool_timeout
         # Streams may hold at most all but two connections, so that lookups and pages
         # still find one while long exports run.
@@ -78,7 +79,23 @@ class PostgresDatabase(Database):
         await self.pool.open(wait=False)
 
     async def close(self) -> None:
+        if self.listener is not None:
+            with suppress(psycopg.Error):
+                await self.listener.close()
         await self.pool.close()
+
+    async def wait_for_changes(self, seconds: float) -> None:
+        """A connection of its own LISTENs for the NOTIFY every write to the change log sends
+        at commit; a notification or the timeout ends the wait."""
+        try:
+            if self.listener is None or self.listener.closed:
+                self.listener = await AsyncConnection.connect(self.url, autocommit=True)
+                await self.listener.execute(b"LISTEN odm_changes")
+            async for _notify in self.listener.notifies(timeout=seconds, stop_after=1):
+                break
+        except psycopg.Error as exc:
+            self.listener = None
+            raise DatabaseUnavailable(f"cannot listen for changes: {exc}") from exc
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection[Row]]:

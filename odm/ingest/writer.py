@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from odm.db.base import Database, Row, Transaction
+from odm.db.base import Batch, Database, Row, Transaction
 from odm.ingest.targets import Target
 from odm.queries import ingest
 
@@ -23,6 +24,13 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     repeated: int = 0  # keys given more than once: the last row of each counted
+    # A small write's rows as stored after it, for those it inserted or changed (the change
+    # log carries their new values); a larger write is summarized instead.
+    changed: tuple[dict[str, Any], ...] = ()
+
+
+# Writes of at most this many rows log each row they change; larger ones a summary.
+SMALL_WRITE = 20
 
 
 @dataclass(frozen=True)
@@ -75,11 +83,31 @@ async def _move(tx: Transaction, dialect: str, statements: ingest.WriteStatement
     counts = await tx.fetch(statements.counts, {})
     found = dict(zip((c.lower() for c in counts.columns), counts.rows[0], strict=True))
     staged, matched, changed = (int(found[n] or 0) for n in ("staged", "matched", "changed"))
+    small = staged <= SMALL_WRITE and (staged > matched or changed)
+    keys = await tx.fetch(statements.changed_keys, {}) if small else None
     if changed:
         await tx.execute(statements.update, {})
     if staged > matched:
         await tx.execute(statements.insert, {})
-    return Counts(staged - matched, changed, matched - changed, repeated)
+    rows = await _stored(tx, statements, keys) if keys is not None else ()
+    return Counts(staged - matched, changed, matched - changed, repeated, rows)
+
+
+async def _stored(
+    tx: Transaction, statements: ingest.WriteStatements, keys: Batch
+) -> tuple[dict[str, Any], ...]:
+    """The stored rows of the keys a small write inserted or changed."""
+    wanted = {tuple(_plain(v) for v in row) for row in keys.rows}
+    stored = await tx.fetch(statements.stored, {})
+    names = [c.lower() for c in stored.columns]
+    key_names = [c.lower() for c in keys.columns]
+    rows = (dict(zip(names, row, strict=True)) for row in stored.rows)
+    return tuple(r for r in rows if tuple(_plain(r[k]) for k in key_names) in wanted)
+
+
+def _plain(value: Any) -> Any:
+    """A key value as comparable text (dates come back as dates or ISO text by backend)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 async def _number(tx: Transaction, sql: str) -> int:

@@ -91,6 +91,8 @@ class WriteStatements:
     counts: str  # staged, matched (key exists) and changed rows
     update: str  # changed rows
     insert: str  # new rows
+    changed_keys: str  # the keys of the staged rows that are new or change a stored row
+    stored: str  # the stored rows of every staged key (after the move)
 
 
 def write_statements(dialect: str, target: Target) -> WriteStatements:
@@ -117,6 +119,15 @@ def write_statements(dialect: str, target: Target) -> WriteStatements:
         ),
         update=_update(dialect, target),
         insert=_insert(dialect, target),
+        changed_keys=(
+            f"SELECT {', '.join('s.' + c for c in target.key)}\nFROM {stage} s\n"
+            f"LEFT JOIN {table} t ON {_matches(target)}\n"
+            f"WHERE t.{first} IS NULL OR {changed(dialect, target)}"
+        ),
+        stored=(
+            f"SELECT {', '.join('t.' + c for c in target.types)}\nFROM {table} t\n"
+            f"JOIN {stage} s ON {_matches(target)}"
+        ),
     )
 
 

@@ -1,0 +1,208 @@
+"""Version 1 change feed: what changed, in order, as Server-Sent Events or as pages.
+
+Each event's `id` is its change id: a client that reconnects with `Last-Event-ID` (browsers'
+EventSource does it by itself) or `?after=` gets every change after it exactly once, in
+order. A client further behind than the log's retention gets a `reset` event: reload, then
+go on from the id it carries. The caller's divisions filter every event, from the event's
+own division, without a query per subscriber.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from odm.api.auth import Access, CurrentCaller
+from odm.api.deps import DB, AppSettings
+from odm.api.params import optional_id
+from odm.auth.identity import Caller
+from odm.db.base import Database
+from odm.feed.hub import Change, Hub, Pruned, latest_id, read_after
+from odm.models import ChangeEvent, ErrorResponse
+
+router = APIRouter(prefix="/v1", tags=["changes"])
+ENTITIES = (
+    "daily_production",
+    "monthly_production",
+    "well_budget",
+    "oil_price",
+    "monthly_price",
+    "well",
+    "division",
+)
+RECHECK_SECONDS = 5.0  # how often a stream checks that its caller's key is still valid
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """Which changes a subscriber asked for, besides its divisions."""
+
+    division_id: int | None
+    well_id: int | None
+    entities: frozenset[str]
+
+    def matches(self, change: Change, caller: Caller) -> bool:
+        """Whether the caller may see the change and asked for it."""
+        return (
+            change.visible(caller.scope)
+            and (self.division_id is None or change.division_id == self.division_id)
+            and (self.well_id is None or change.well_id == self.well_id)
+            and (not self.entities or change.entity in self.entities)
+        )
+
+
+def _hub(request: Request) -> Hub:
+    hub: Hub = request.app.state.hub
+    return hub
+
+
+@router.get(
+    "/changes",
+    response_model=None,
+    responses={
+        200: {
+            "model": list[ChangeEvent],
+            "description": "`text/event-stream` (default): one `change` event per change, "
+            "`id` its change id; a `reset` event when the changes asked for were pruned. "
+            "With `format=json`: a page of changes and a `Link` to the next.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        404: {"model": ErrorResponse, "description": "An unknown (or not your) division."},
+    },
+)
+async def stream_changes(
+    request: Request,
+    db: DB,
+    settings: AppSettings,
+    caller: CurrentCaller,
+    after: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=2**63 - 1,
+            description="Resume after this change id (0: from the "
+            "oldest kept). Without it (or Last-Event-ID), from now on.",
+        ),
+    ] = None,
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            pattern=r"^\d{1,19}$",
+            description="The id of the last event received; resumes after it.",
+        ),
+    ] = None,
+    division_id: Annotated[int | None, optional_id("Only this division's changes.")] = None,
+    well_id: Annotated[int | None, optional_id("Only this well's changes.")] = None,
+    entity: Annotated[
+        list[Literal[ENTITIES]] | None,  # type: ignore[valid-type]
+        Query(description="Only these kinds of data (repeat the parameter for several)."),
+    ] = None,
+    format: Annotated[
+        Literal["sse", "json"],
+        Query(description="sse: a live stream of events; json: one page of changes."),
+    ] = "sse",
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_PAGE, description="With format=json: changes per page.")
+    ] = MAX_PAGE,
+) -> Any:
+    """Every change to the data the caller may see, in commit order, live (Server-Sent
+    Events) or paged (`format=json`)."""
+    start = int(last_event_id) if last_event_id is not None else after
+    wanted = Wanted(division_id, well_id, frozenset(entity or ()))
+    if start is None:
+        start = await latest_id(db)
+    if format == "json":
+        return await _page(request, db, caller, wanted, start, limit)
+    stream = _events(request, db, caller, wanted, start, settings.feed_heartbeat_seconds)
+    return EventSourceResponse(
+        stream, ping=settings.feed_heartbeat_seconds, headers={"X-Accel-Buffering": "no"}
+    )
+
+
+async def _page(
+    request: Request, db: Database, caller: Caller, wanted: Wanted, after: int, limit: int
+) -> JSONResponse:
+    """One page of changes after an id (those the caller may not see are skipped)."""
+    try:
+        changes = await read_after(db, after, limit)
+    except Pruned as exc:
+        detail = f"changes after {after} were pruned: reload, then go on after {exc.latest}"
+        return JSONResponse({"detail": detail, "latest": exc.latest}, status_code=410)
+    rows = [c.as_json() for c in changes if wanted.matches(c, caller)]
+    headers = {}
+    if changes:
+        url = request.url.include_query_params(after=changes[-1].change_id)
+        headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
+    return JSONResponse(rows, headers=headers)
+
+
+async def _events(
+    request: Request,
+    db: Database,
+    caller: Caller,
+    wanted: Wanted,
+    after: int,
+    heartbeat: float,
+) -> AsyncIterator[ServerSentEvent]:
+    """The events after an id, then live ones as they arrive, until the client leaves or its
+    key stops being valid."""
+    hub = _hub(request)
+    still_valid = _validity(request, caller)
+    checked = asyncio.get_running_loop().time()
+    while True:
+        try:
+            changes = await _next_changes(hub, db, after)
+        except Pruned as exc:
+            yield _reset(after, exc)
+            after = exc.latest
+            continue
+        for change in changes:
+            if wanted.matches(change, caller):
+                yield ServerSentEvent(
+                    json.dumps(change.as_json()), event="change", id=str(change.change_id)
+                )
+            after = change.change_id
+        now = asyncio.get_running_loop().time()
+        if now - checked >= RECHECK_SECONDS:
+            checked = now
+            if not await still_valid():
+                yield ServerSentEvent(
+                    json.dumps({"detail": "credential no longer valid"}), event="end"
+                )
+                return
+        if not changes:
+            await hub.wait(after, min(heartbeat, RECHECK_SECONDS))
+
+
+async def _next_changes(hub: Hub, db: Database, after: int) -> list[Change]:
+    """From the process's window if it holds them; else from the database (a catch-up)."""
+    held = hub.held_after(after)
+    if held is not None:
+        return held
+    return await read_after(db, after)
+
+
+def _reset(after: int, exc: Pruned) -> ServerSentEvent:
+    data = {
+        "detail": f"changes after {after} were pruned: reload the data, then go on from here",
+        "latest": exc.latest,
+    }
+    return ServerSentEvent(json.dumps(data), event="reset", id=str(exc.latest))
+
+
+def _validity(request: Request, caller: Caller) -> Callable[[], Awaitable[bool]]:
+    """A check that the caller's key still works (revoked or expired keys end streams)."""
+
+    async def check() -> bool:
+        access: Access = request.app.state.access
+        return await access.still_valid(request.app.state.db, caller)
+
+    return check

@@ -1,0 +1,2 @@
+"""The change feed: a log written with every change, read once per process, pushed to
+subscribers."""

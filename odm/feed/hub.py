@@ -1,0 +1,215 @@
+"""Each process reads the change log once for all its subscribers.
+
+A `Hub` runs one background task per process: it waits for a sign of new changes
+(PostgreSQL's LISTEN wakes it at commit; SQLite and Oracle are polled), reads what was
+appended since the last id it holds (one query per batch, whatever the number of
+subscribers) and keeps the latest entries in memory. Subscribers read from that window; one
+that asks for older entries reads them from the database itself (a catch-up after a
+reconnect), and one that asks for entries already pruned is told to reload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from odm.db.base import Database, DatabaseError, DatabaseUnavailable
+from odm.queries import load_sql
+from odm.queries.compose import DivisionScope, Query, limited
+
+log = logging.getLogger("odm.feed")
+WINDOW = 10_000  # entries kept in memory per process
+READ_BATCH = 1000
+PRUNE_EVERY = 60.0  # seconds
+
+
+def stamp(moment: dt.datetime, dialect: str) -> Any:
+    """A UTC time as the change log stores it (ISO text ending in Z on SQLite)."""
+    if dialect == "sqlite":
+        return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return moment
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change log, as subscribers receive it."""
+
+    change_id: int
+    changed_at: str
+    division_id: int | None
+    entity: str
+    kind: str
+    well_id: int | None
+    payload: dict[str, Any]
+
+    def visible(self, scope: DivisionScope) -> bool:
+        """Company-wide entries (prices) are everyone's; the rest their division's."""
+        return self.division_id is None or scope.allows(self.division_id)
+
+    def as_json(self) -> dict[str, Any]:
+        """The entry as an object."""
+        return {
+            "change_id": self.change_id,
+            "changed_at": self.changed_at,
+            "division_id": self.division_id,
+            "entity": self.entity,
+            "kind": self.kind,
+            "well_id": self.well_id,
+            "payload": self.payload,
+        }
+
+
+class Pruned(Exception):
+    """The entries after an id were pruned (past the retention): the reader must reload."""
+
+    def __init__(self, after: int, oldest: int, latest: int) -> None:
+        super().__init__(f"changes after {after} were pruned; the log starts at {oldest}")
+        self.after, self.oldest, self.latest = after, oldest, latest
+
+
+def _text_time(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return str(value)
+
+
+def _change(columns: Sequence[str], row: Sequence[Any]) -> Change:
+    values = dict(zip((c.lower() for c in columns), row, strict=True))
+    return Change(
+        int(values["change_id"]),
+        _text_time(values["changed_at"]),
+        None if values["division_id"] is None else int(values["division_id"]),
+        str(values["entity"]),
+        str(values["kind"]),
+        None if values["well_id"] is None else int(values["well_id"]),
+        orjson.loads(values["payload"]),
+    )
+
+
+async def read_after(db: Database, after: int, limit: int = READ_BATCH) -> list[Change]:
+    """Entries after an id, in order, from the database; Pruned if some were dropped."""
+    base = Query("changes_after", load_sql("changes_after", db.dialect), {"after": after})
+    query = limited(base, db.dialect, limit)
+    result = await db.fetch(query.sql, query.params)
+    changes = [_change(result.columns, row) for row in result.rows]
+    if changes and changes[0].change_id != after + 1:
+        raise Pruned(after, changes[0].change_id, changes[-1].change_id)
+    if not changes and after < await latest_id(db):
+        latest = await latest_id(db)
+        raise Pruned(after, latest, latest)
+    return changes
+
+
+async def latest_id(db: Database) -> int:
+    """The id of the last change committed."""
+    rows = await db.fetch_all(load_sql("last_change_id", db.dialect), {})
+    return int(rows[0][0]) if rows else 0
+
+
+class Hub:
+    """The change log as this process knows it: the latest entries, and a signal when more
+    arrive."""
+
+    def __init__(self, db: Database, poll_seconds: float, retention_days: float = 7.0) -> None:
+        self.db = db
+        self.poll_seconds = poll_seconds
+        self.retention = dt.timedelta(days=retention_days)
+        self.pruned_at = 0.0
+        self.window: deque[Change] = deque(maxlen=WINDOW)
+        self.last_id = 0
+        self.arrived = asyncio.Condition()
+        self.task: asyncio.Task[None] | None = None
+        self.reads = 0  # database reads of new entries (one per batch, for all subscribers)
+        self.started = False
+
+    async def start(self) -> None:
+        """Start following the log from its current end (in the background: a database
+        that is slow or down must not hold up the service's start)."""
+        self.task = asyncio.create_task(self._follow(), name="odm-feed")
+
+    async def stop(self) -> None:
+        """Stop following the log."""
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.task
+
+    async def _follow(self) -> None:
+        while not self.started:
+            try:
+                self.last_id = await latest_id(self.db)
+                self.started = True
+            except (DatabaseUnavailable, DatabaseError) as exc:
+                log.warning("change feed: cannot read the log, retrying: %s", exc)
+                await asyncio.sleep(self.poll_seconds)
+            except Exception:  # a bug must not end the feed of every subscriber for good
+                log.exception("change feed: reading the log failed")
+                await asyncio.sleep(self.poll_seconds)
+        while True:
+            try:
+                await self.db.wait_for_changes(self.poll_seconds)
+                await self._read_new()
+                await self._prune()
+            except (DatabaseUnavailable, DatabaseError) as exc:
+                log.warning("change feed: cannot read the log, retrying: %s", exc)
+                await asyncio.sleep(self.poll_seconds)
+            except Exception:  # a bug must not end the feed of every subscriber for good
+                log.exception("change feed: reading the log failed")
+                await asyncio.sleep(self.poll_seconds)
+
+    async def _read_new(self) -> None:
+        while True:
+            try:
+                changes = await read_after(self.db, self.last_id)
+            except Pruned as exc:  # fell behind the retention: continue from the oldest kept
+                self.last_id = exc.oldest - 1
+                continue
+            self.reads += 1
+            if not changes:
+                return
+            self.window.extend(changes)
+            self.last_id = changes[-1].change_id
+            async with self.arrived:
+                self.arrived.notify_all()
+            if len(changes) < READ_BATCH:
+                return
+
+    async def _prune(self) -> None:
+        """Drop entries past the retention, once a minute (any process may: it is the same
+        delete). A reader that needed them is told to reload, never skips silently."""
+        now = asyncio.get_running_loop().time()
+        if now - self.pruned_at < min(PRUNE_EVERY, self.retention.total_seconds() / 2):
+            return
+        self.pruned_at = now
+        moment = dt.datetime.now(dt.UTC) - self.retention
+        cutoff = stamp(moment, self.db.dialect)
+        await self.db.execute(load_sql("prune_changes", self.db.dialect), {"cutoff": cutoff})
+        # The window follows the log: what a reader may no longer have is not served either.
+        while len(self.window) > 1 and self.window[0].changed_at < stamp(moment, "sqlite"):
+            self.window.popleft()
+
+    def held_after(self, after: int) -> list[Change] | None:
+        """The entries after an id from memory, or None if the window no longer holds them."""
+        if not self.started:
+            return None
+        if after >= self.last_id:
+            return []
+        if not self.window or self.window[0].change_id > after + 1:
+            return None
+        return [change for change in self.window if change.change_id > after]
+
+    async def wait(self, after: int, seconds: float) -> None:
+        """Until entries after `after` are held, or the timeout passes."""
+        async with self.arrived:
+            with contextlib.suppress(TimeoutError):
+                waiting = self.arrived.wait_for(lambda: self.last_id > after)
+                await asyncio.wait_for(waiting, seconds)
