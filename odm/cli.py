@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -188,6 +189,9 @@ def import_command(
     factor: Annotated[
         Pairs, typer.Option(metavar="NAME=VALUE", help="TABLE_COLUMN=FACTOR (unit).")
     ] = None,
+    unit: Annotated[
+        Pairs, typer.Option(metavar="NAME=UNIT", help="TABLE_COLUMN=UNIT the file uses (m3).")
+    ] = None,
     date_format: Annotated[str | None, typer.Option(help="strptime format.")] = None,
     header_line: Annotated[int, typer.Option(min=1, help="Line of column names.")] = 1,
     division: Annotated[int | None, typer.Option(help="Division of the rows.")] = None,
@@ -198,7 +202,7 @@ def import_command(
     """Import a CSV or XLSX file through a preset, a mapping file or --column flags."""
     try:
         chosen = _import_mapping(
-            file, preset, mapping, table, column, constant, factor, date_format, header_line
+            file, preset, mapping, table, column, constant, factor, unit, date_format, header_line
         )
         chosen_division = importers.Division(division, division_name) if division else None
         report = _run_import(file, chosen, database, chosen_division, strict, rejects)
@@ -209,7 +213,9 @@ def import_command(
         DatabaseError,
         DatabaseUnavailable,
     ) as exc:
-        console.print(f"[red]import failed:[/red] {exc}", markup=True, highlight=False)
+        console.print(
+            f"[red]import failed:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         raise typer.Exit(1 if isinstance(exc, importers.StrictRejection) else 2) from None
     for line in import_summary(report):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -223,6 +229,7 @@ def _import_mapping(
     column: list[str] | None,
     constant: list[str] | None,
     factor: list[str] | None,
+    unit: list[str] | None,
     date_format: str | None,
     header_line: int,
 ) -> importers.Mapping:
@@ -234,7 +241,9 @@ def _import_mapping(
     if mapping:
         return importers.load_mapping(mapping)
     if table:
-        return mapping_from_flags(table, column or [], constant, factor, date_format, header_line)
+        return mapping_from_flags(
+            table, column or [], constant, factor, date_format, header_line, unit
+        )
     if not file.is_file():
         raise ValueError(f"no such file: {file}")
     detected = importers.detect_preset(file)

@@ -209,7 +209,9 @@ def test_daily_rows_through_a_mapping_file(
         f"WHERE well_id = {SEED_WELL_ID} AND production_date >= '2030-01-01' ORDER BY 1",
     )
     assert [str(r[0]) for r in rows] == ["2030-01-01", "2030-01-02", "2030-01-04"]
-    assert rows[0][1:] == pytest.approx((62.89811, 35.3147, 6.289811))
+    # m³ and Sm³ to bbl and Mcf with the exact factors (unit = "m3" and "Sm3" in the mapping).
+    exact = (10 / 0.158987294928, 1000 / 28.316846592, 1 / 0.158987294928)
+    assert rows[0][1:] == pytest.approx(exact, rel=1e-15)
     assert rows[2][1:] == (None, None, None)  # empty cells: not measured, not zero
 
 
@@ -258,6 +260,22 @@ def test_cli_column_flags(tmp_path: Path) -> None:
     ]
 
 
+DAILY_FLAGS = [
+    "--table",
+    "daily_production",
+    "--column",
+    "well_id=Well",
+    "--column",
+    "production_date=Day",
+    "--date-format",
+    "%d.%m.%Y",
+    "--column",
+    "hours_on=Hours",
+    "--column",
+    "oil=Oil m3",
+]
+
+
 @pytest.mark.parametrize(
     "arguments, message",
     [
@@ -293,6 +311,18 @@ def test_cli_column_flags(tmp_path: Path) -> None:
                 "entity_type=lease",
             ],
             "rows need a division",
+        ),
+        (
+            [str(DATA / "daily_metric.csv"), *DAILY_FLAGS, "--unit", "hours_on=h"],
+            "odm_daily_production.hours_on takes no unit (columns with units: oil, gas",
+        ),
+        (
+            [str(DATA / "daily_metric.csv"), *DAILY_FLAGS, "--unit", "oil=gallon"],
+            "oil: unknown liquid unit 'gallon': use one of bbl, Mbbl, MMbbl, m3, Sm3",
+        ),
+        (
+            [str(DATA / "daily_metric.csv"), *DAILY_FLAGS, "--unit", "water=m3"],
+            "--factor or --unit for a column not mapped: water",
         ),
     ],
 )
