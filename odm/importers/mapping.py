@@ -181,9 +181,14 @@ def _checked(target: Target, columns: dict[str, ColumnSpec]) -> Target:
             f"{target.table} has no mappable column {', '.join(unknown)}: "
             f"use {', '.join(target.mappable())}"
         )
-    missing = [name for name in target.key if name not in columns]
+    named = {"well_id"} if set(target.identifiers) & set(columns) else set()
+    missing = [name for name in target.key if name not in {*columns, *named}]
     if missing:
-        raise MappingError(f"{target.table} needs its key column(s) {', '.join(missing)}")
+        either = f" (or one of {', '.join(target.identifiers)})" if target.identifiers else ""
+        raise MappingError(
+            f"{target.table} needs its key column(s) {', '.join(missing)}"
+            + (either if "well_id" in missing else "")
+        )
     return target
 
 

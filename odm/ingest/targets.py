@@ -51,8 +51,8 @@ class Target:
         return WELL_IDENTIFIERS if self.names_well else ()
 
     def mappable(self) -> tuple[str, ...]:
-        """The columns a mapping may fill from the file."""
-        return tuple(name for name in self.types if name not in self.filled)
+        """The columns a mapping may fill from the file (a well's identifiers included)."""
+        return (*(name for name in self.types if name not in self.filled), *self.identifiers)
 
     def bounds(self, name: str) -> tuple[float, float]:
         """The values a numeric column accepts, in stored units."""
