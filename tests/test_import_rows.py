@@ -221,11 +221,22 @@ def test_cli_import_with_rejects_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["import", str(DATA / "bad_lease.csv"), "-d", url, "--rejects", str(rejects)]
     )
-    assert result.exit_code == 0, result.output
+    # Rejected rows fail the command (exit status 1), the accepted ones are imported.
+    assert result.exit_code == 1, result.output
     assert "line 4: rejected: oil" in result.output
     assert "line 7: imported: same key as line 2 with different values" in result.output
-    assert "3 imported, 3 rejected, 1 duplicates" in result.output
+    assert "3 imported, 3 rejected, 1 duplicates counted once; stored rows: 2 inserted" in (
+        result.output
+    )
     assert "1 rows replaced an earlier row with the same key" in result.output
+    assert "error: 3 rows rejected, more than --max-rejects 0: exit status 1 (the other rows " in (
+        result.output
+    )
+    allowed = CliRunner().invoke(
+        app, ["import", str(DATA / "bad_lease.csv"), "-d", url, "--max-rejects", "3"]
+    )
+    assert allowed.exit_code == 0, allowed.output
+    assert "stored rows: 0 inserted, 0 updated, 2 unchanged" in allowed.output
     with rejects.open(newline="") as file:
         lines = list(csv.reader(file))
     assert [row[0] for row in lines] == ["line", "3", "4", "5", "6", "7"]
@@ -253,7 +264,7 @@ def test_cli_column_flags(tmp_path: Path) -> None:
             "product=gas",
         ],
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "line 3: rejected: price (column 'usd'): 'x' is not a number" in result.output
     assert fetch(url, "SELECT product, month, price FROM odm_monthly_price") == [
         ("gas", "2020-01-01", 55.5)

@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner, Result
 
+from odm.cli import app
 from odm.db import open_database
 from odm.db.base import TableRows, migrate
 from odm.importers import Division, ImportOptions, ImportReport, Rejection, import_file
 from odm.importers.mapping import parse_mapping
 from odm.importers.validate import UNKNOWN_WELLS, WELL_IDS
+from odm.ingest.targets import TARGETS
 from odm.ingest.wells import WellKeys
+from odm.units import UNITS, Quantity
 from tests.backends import empty_database
 from tests.isolation import isolated_settings
 
@@ -196,3 +200,53 @@ def test_a_31_day_month_plus_an_hour_is_a_warning(tmp_path: Path) -> None:
     )
     assert report.warnings == {"days_on above 31": 1}
     assert [r.reason for r in rejections] == ["days_on 31.05 is outside 0..31.0417"]
+
+
+def invoke(*arguments: str) -> Result:
+    return CliRunner().invoke(app, ["import", *arguments])
+
+
+def test_a_new_users_first_import_says_what_went_wrong_and_how_to_fix_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'odm.db'}"
+    path = daily_csv(
+        tmp_path, "15/9-F-1 C,2024-10-27,25,1000,150000,-2", "15/9-F-11,2024-10-27,24,1,1,1"
+    )
+    flags = ["-d", url, "--table", "daily_production", "--column", "production_date=Date"]
+    flags += ["--column", "hours_on=Hours", "--column", "oil=Oil", "--unit", "oil=Sm3"]
+    flags += ["--column", "water=Water", "--unit", "water=Sm3"]
+    first = invoke(str(path), *flags, "--column", "well_id=Wellbore")
+    assert first.exit_code == 1
+    assert f"2 rows rejected because {WELL_IDS}" in first.output
+    assert "error: 2 rows rejected, more than --max-rejects 0: exit status 1 (no row was " in (
+        first.output
+    )
+    by_name = [str(path), *flags, "--column", "well_name=Wellbore"]
+    second = invoke(*by_name)
+    assert second.exit_code == 1 and f"2 rows rejected because {UNKNOWN_WELLS}" in second.output
+    created = invoke(*by_name, "--create-missing", "--division", "100", "--division-name", "NS")
+    assert created.exit_code == 0, created.output
+    assert "2 imported, 0 rejected" in created.output
+    assert "stored rows: 2 inserted, 0 updated, 0 unchanged" in created.output
+    assert "2 new wells in division 100: 15/9-F-1 C, 15/9-F-11" in created.output
+    assert "accepted with warnings (values out of the ordinary): 1 hours_on above 24, " in (
+        created.output
+    )
+    # Every import is audited, in its transaction, with the rows it wrote.
+    audit = fetch(url, "SELECT method, route, target, row_count FROM odm_audit ORDER BY audit_id")
+    assert audit == [
+        ("CLI", "odm import", "odm_daily_production from daily.csv", n) for n in (0, 0, 2)
+    ]
+
+
+def test_import_help_lists_every_table_and_unit_uncut() -> None:
+    result = CliRunner().invoke(app, ["import", "--help"], terminal_width=80)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())  # as wrapped
+    for table in TARGETS:
+        assert f"{table}:" in text
+    for quantity in (Quantity.LIQUID, Quantity.GAS):
+        assert ", ".join(UNITS[quantity]) in text
+    assert "hours_on (0..25; above 24 warns)" in text
+    assert "or sqlite:///var/odm.db)" in text and "--create-missing" in text
+    assert "…" not in result.output and "..." not in result.output
+    assert max(map(len, result.output.splitlines())) <= 80

@@ -87,6 +87,7 @@ class ImportOptions:
     create_missing: bool = False  # create the wells rows name by identifiers no well has
     duplicate_window: int = 10_000  # how many recent keys are checked for repeats
     batch_rows: int = 500  # rows staged per round trip (memory holds one batch)
+    after: tuple[Step, ...] = ()  # what else the write's transaction records (the audit)
     on_reject: Callable[[Rejection], None] = lambda rejection: None
     on_progress: Callable[[int, int], None] = lambda done, total: None
 
@@ -109,6 +110,7 @@ async def import_file(
                 _division_step(db, mapping, report, context),
                 _wells_step(db, mapping, context),
             ],
+            after=options.after,
             commit=lambda: not (options.strict and run.failures()),
         )
     if options.strict and run.failures():
