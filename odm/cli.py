@@ -303,7 +303,9 @@ def _import_mapping(
     detected = importers.detect_preset(file)
     if detected is None:
         raise ValueError(
-            "no preset fits the file's header: give --preset, --mapping or --table/--column"
+            "no preset fits the file's header: give --preset, --mapping FILE.toml or --table "
+            "with --column (odm import --help lists the tables; the README's Importing files "
+            "has a daily production mapping to copy)"
         )
     return detected
 

@@ -64,11 +64,12 @@ def too_many_rejected(report: ImportReport, max_rejects: int) -> str | None:
     """The line that says an import failed its --max-rejects, or None if it did not."""
     if report.rejected <= max_rejects:
         return None
-    written = "the other rows were imported" if report.imported else "no row was imported"
-    return (
-        f"{report.rejected:,} rows rejected, more than --max-rejects {max_rejects}: exit "
-        f"status 1 ({written}); fix them and import the file again (rows upsert), or allow "
-        f"them with --max-rejects {report.rejected}"
+    failed = f"{report.rejected:,} rows rejected, more than --max-rejects {max_rejects}: exit "
+    if not report.imported:
+        return failed + "status 1 (no row was imported)"
+    return failed + (
+        "status 1 (the other rows were imported); fix the rejected rows and import the file "
+        f"again (rows upsert), or allow them with --max-rejects {report.rejected}"
     )
 
 
