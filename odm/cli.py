@@ -9,11 +9,13 @@ import os
 import time
 from collections.abc import Callable, Coroutine
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -22,24 +24,46 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from typer.core import TyperGroup
 
 from odm import importers
 from odm.api.auth import is_loopback_bind
-from odm.auth.audit import Change, record
+from odm.auth.audit import Change, record, record_in
 from odm.auth.identity import Caller, Role, format_divisions
 from odm.auth.keystore import create_key, find_keys, revoke_key, today_utc
 from odm.config import Settings
 from odm.db import open_database
-from odm.db.base import Database, DatabaseError, DatabaseUnavailable, migrate
+from odm.db.base import Database, DatabaseError, DatabaseUnavailable, Transaction, migrate
 from odm.demo import DemoData, DemoSpec
+from odm.importers.guide import tables_guide
 from odm.importers.mapping import mapping_from_flags
-from odm.importers.report import describe, rejects_csv
+from odm.importers.report import describe, rejects_csv, too_many_rejected
 from odm.importers.report import summary as import_summary
+from odm.ingest.writer import Counts, Step
 from odm.queries.compose import ALL_DIVISIONS
 
-app = typer.Typer(
-    help="ODM: Operations Data Management.", no_args_is_help=True, add_completion=False
-)
+
+class _Commands(TyperGroup):
+    """Lists each command with the whole first sentence of its help, wrapped (Click cuts it
+    to fit one line)."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:  # typer's own Click types
+        found = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        rows = [(n, c.get_short_help_str(limit=1_000)) for n, c in found if c and not c.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+# Click's own help layout, not rich's panels: it wraps long help (and the table list of
+# `odm import --help`) at the terminal's width (up to 120 columns) instead of cutting it.
+HELP_LAYOUT: dict[str, Any] = {
+    "cls": _Commands,
+    "no_args_is_help": True,
+    "rich_markup_mode": None,
+    "context_settings": {"max_content_width": 120},
+}
+app = typer.Typer(help="ODM: Operations Data Management.", add_completion=False, **HELP_LAYOUT)
 console = Console(stderr=True)
 T = TypeVar("T")
 
@@ -172,7 +196,7 @@ PresetOption = Annotated[
 Pairs = list[str] | None
 
 
-@app.command("import")
+@app.command("import", epilog=tables_guide())
 def import_command(
     file: Annotated[Path, typer.Argument(help="CSV or XLSX file to import.")],
     database: DatabaseOption = None,
@@ -188,20 +212,50 @@ def import_command(
     factor: Annotated[
         Pairs, typer.Option(metavar="NAME=VALUE", help="TABLE_COLUMN=FACTOR (unit).")
     ] = None,
+    unit: Annotated[
+        Pairs, typer.Option(metavar="NAME=UNIT", help="TABLE_COLUMN=UNIT the file uses (m3).")
+    ] = None,
     date_format: Annotated[str | None, typer.Option(help="strptime format.")] = None,
     header_line: Annotated[int, typer.Option(min=1, help="Line of column names.")] = 1,
-    division: Annotated[int | None, typer.Option(help="Division of the rows.")] = None,
+    division: Annotated[
+        int | None, typer.Option(help="Division of the rows, and of the wells it creates.")
+    ] = None,
     division_name: Annotated[str | None, typer.Option(help="Its name if new.")] = None,
+    create_missing: Annotated[
+        bool,
+        typer.Option(
+            "--create-missing",
+            help="Create the wells rows name by a well_name, uwi, api_number or source_key "
+            "no well has (in --division).",
+        ),
+    ] = False,
     strict: Annotated[bool, typer.Option(help="Import nothing if any row is rejected.")] = False,
+    max_rejects: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Exit with status 1 if more rows than this are rejected (the accepted rows "
+            "are imported all the same; --strict imports none).",
+        ),
+    ] = 0,
     rejects: Annotated[Path | None, typer.Option(help="Write rejected rows to CSV.")] = None,
 ) -> None:
-    """Import a CSV or XLSX file through a preset, a mapping file or --column flags."""
+    """Import a CSV or XLSX file through a preset, a mapping file or --column flags.
+
+    Rows upsert on their table's key (importing a file again changes nothing), in one
+    transaction. Exit status: 0 imported, 1 more rows rejected than --max-rejects (or any,
+    with --strict), 2 the import could not run.
+    """
     try:
         chosen = _import_mapping(
-            file, preset, mapping, table, column, constant, factor, date_format, header_line
+            file, preset, mapping, table, column, constant, factor, unit, date_format, header_line
         )
-        chosen_division = importers.Division(division, division_name) if division else None
-        report = _run_import(file, chosen, database, chosen_division, strict, rejects)
+        options = importers.ImportOptions(
+            division=importers.Division(division, division_name) if division else None,
+            strict=strict,
+            create_missing=create_missing,
+        )
+        report = _run_import(file, chosen, database, options, rejects)
     except (
         ValueError,
         OSError,
@@ -209,10 +263,16 @@ def import_command(
         DatabaseError,
         DatabaseUnavailable,
     ) as exc:
-        console.print(f"[red]import failed:[/red] {exc}", markup=True, highlight=False)
+        console.print(
+            f"[red]import failed:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         raise typer.Exit(1 if isinstance(exc, importers.StrictRejection) else 2) from None
     for line in import_summary(report):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
+    failed = too_many_rejected(report, max_rejects)
+    if failed is not None:
+        console.print(f"[red]error:[/red] {escape(failed)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
 
 
 def _import_mapping(
@@ -223,6 +283,7 @@ def _import_mapping(
     column: list[str] | None,
     constant: list[str] | None,
     factor: list[str] | None,
+    unit: list[str] | None,
     date_format: str | None,
     header_line: int,
 ) -> importers.Mapping:
@@ -234,13 +295,17 @@ def _import_mapping(
     if mapping:
         return importers.load_mapping(mapping)
     if table:
-        return mapping_from_flags(table, column or [], constant, factor, date_format, header_line)
+        return mapping_from_flags(
+            table, column or [], constant, factor, date_format, header_line, unit
+        )
     if not file.is_file():
         raise ValueError(f"no such file: {file}")
     detected = importers.detect_preset(file)
     if detected is None:
         raise ValueError(
-            "no preset fits the file's header: give --preset, --mapping or --table/--column"
+            "no preset fits the file's header: give --preset, --mapping FILE.toml or --table "
+            "with --column (odm import --help lists the tables; the README's Importing files "
+            "has a daily production mapping to copy)"
         )
     return detected
 
@@ -249,11 +314,11 @@ def _run_import(
     file: Path,
     mapping: importers.Mapping,
     database: str | None,
-    division: importers.Division | None,
-    strict: bool,
+    options: importers.ImportOptions,
     rejects: Path | None,
 ) -> importers.ImportReport:
-    """Run the import with a progress bar, printing each rejected row as it is found."""
+    """Run the import with a progress bar, printing each rejected row as it is found; the
+    audit log records it in the import's transaction."""
 
     async def run(write_reject: Callable[[importers.Rejection], None]) -> importers.ImportReport:
         db = await _with_db(_settings(database))
@@ -261,15 +326,15 @@ def _run_import(
             await migrate(db)
             with _progress() as progress:
                 task = progress.add_task(f"importing {file.name}", total=None)
-                options = importers.ImportOptions(
-                    division=division,
-                    strict=strict,
+                chosen = replace(
+                    options,
+                    after=(_audited(db, f"{mapping.target.table} from {file.name}"),),
                     on_reject=write_reject,
                     on_progress=lambda done, total: progress.update(
                         task, completed=done, total=total
                     ),
                 )
-                return await importers.import_file(db, file, mapping, options)
+                return await importers.import_file(db, file, mapping, chosen)
         finally:
             await db.close()
 
@@ -283,8 +348,18 @@ def _run_import(
         return asyncio.run(run(on_reject))
 
 
+def _audited(db: Database, what: str) -> Step:
+    """The step recording an import in the audit log, with the rows it wrote."""
+
+    async def audit(tx: Transaction, counts: Counts) -> None:
+        change = Change("CLI", "odm import", what, counts.inserted + counts.updated)
+        await record_in(tx, db.dialect, _cli_caller(), change)
+
+    return audit
+
+
 keys_app = typer.Typer(
-    help="API keys: create (the key is shown once), list, revoke.", no_args_is_help=True
+    help="API keys: create (the key is shown once), list, revoke.", **HELP_LAYOUT
 )
 app.add_typer(keys_app, name="keys")
 

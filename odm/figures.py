@@ -77,6 +77,20 @@ def rounded(row: Row) -> Row:
     return tuple(round(v, 4) if isinstance(v, float) else v for v in row)
 
 
+def rounded_figures(columns: Columns) -> Bound:
+    """The rollup's derived figures (rates, ratios, BOE) rounded to 4 decimals; its sums
+    stay as `round_sums` left them (converted, if asked), since every backend already gives
+    the same digits there and a metric sum must equal the metric values it adds up."""
+    at = frozenset(i for i, name in enumerate(columns) if name in ROLLUP_FIGURES)
+
+    def apply(row: Row) -> Row:
+        return tuple(
+            round(v, 4) if i in at and isinstance(v, float) else v for i, v in enumerate(row)
+        )
+
+    return Bound(columns, apply)
+
+
 def round_sums(row: Row) -> Row:
     """Sums rounded to 6 decimals before figures are derived from them.
 

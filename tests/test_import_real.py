@@ -19,6 +19,7 @@ from odm.app import create_app
 from odm.db import open_database
 from odm.db.base import migrate
 from odm.importers import ImportOptions, ImportReport, Rejection, detect_preset, import_file
+from odm.units import M3_PER_BBL, SM3_PER_MCF
 from tests.access import authorized
 from tests.backends import empty_database, skip_or_fail
 from tests.isolation import isolated_settings
@@ -202,9 +203,11 @@ def test_npd_oe_equals_oil_ngl_condensate_gas_after_converting_back(imported: Im
             (row["prfNpdidInformationCarrier"], f"{row['prfYear']}-{int(row['prfMonth']):02d}")
         ]
         assert name == row["prfInformationCarrier"]
-        oe = (oil + ngl + condensate) / 6_289_811 + gas / 35_314_700
+        oe = (oil + ngl + condensate) * M3_PER_BBL / 1e6 + gas * SM3_PER_MCF / 1e9
         assert abs(oe - float(row["prfPrdOeNetMillSm3"])) <= 2e-5 + 1e-12
-        assert math.isclose(oil / 6_289_811, float(row["prfPrdOilNetMillSm3"]), abs_tol=1e-12)
+        # Converted back with the same exact factor, the file's number to its last bits.
+        file_oil = float(row["prfPrdOilNetMillSm3"])
+        assert math.isclose(oil * M3_PER_BBL / 1e6, file_oil, rel_tol=1e-15)
 
 
 def test_npd_names_and_negative_values_kept(imported: Imported) -> None:
@@ -308,10 +311,11 @@ def test_api_metric_npd_rows_satisfy_oe(api: TestClient) -> None:
         ]
         liquids = api_row["oil"] + api_row["ngl"] + api_row["condensate"]
         oe = liquids / 1e6 + api_row["gas"] / 1e9  # m³ and Sm³ to MSm³ o.e. (gas 1000:1)
-        # The file's own rounding (2e-5), plus the documented factors' round trip, which is
-        # not exact: 6.289811 bbl/m³ × 0.158987 m³/bbl = 0.9999982 (1.8e-6 relative) and
-        # 35.3147 scf/Sm³ × 28.3168 Sm³/Mcf = 999.9993 scf/Mcf (7e-7).
-        assert abs(oe - float(row["prfPrdOeNetMillSm3"])) <= 2e-5 + 2e-6 * abs(oe)
+        # Only the file's own rounding (2e-5): the exact factors round-trip.
+        assert abs(oe - float(row["prfPrdOeNetMillSm3"])) <= 2e-5 + 1e-12
+        for name, column in (("oil", "prfPrdOilNetMillSm3"), ("gas", "prfPrdGasNetBillSm3")):
+            scale = 1e9 if name == "gas" else 1e6
+            assert math.isclose(api_row[name] / scale, float(row[column]), rel_tol=1e-12)
 
 
 def test_api_eia_prices(api: TestClient) -> None:
@@ -383,4 +387,4 @@ def test_monthly_rollup_never_mixes_entity_types_and_pages_like_it_streams(
             "end": "2020-12-31",
         },
     ).json()
-    assert metric[0]["oil"] == pytest.approx(field[0]["oil"] * 0.158987, rel=1e-6)
+    assert metric[0]["oil"] == pytest.approx(field[0]["oil"] * M3_PER_BBL, rel=1e-12)

@@ -209,7 +209,9 @@ def test_daily_rows_through_a_mapping_file(
         f"WHERE well_id = {SEED_WELL_ID} AND production_date >= '2030-01-01' ORDER BY 1",
     )
     assert [str(r[0]) for r in rows] == ["2030-01-01", "2030-01-02", "2030-01-04"]
-    assert rows[0][1:] == pytest.approx((62.89811, 35.3147, 6.289811))
+    # m³ and Sm³ to bbl and Mcf with the exact factors (unit = "m3" and "Sm3" in the mapping).
+    exact = (10 / 0.158987294928, 1000 / 28.316846592, 1 / 0.158987294928)
+    assert rows[0][1:] == pytest.approx(exact, rel=1e-15)
     assert rows[2][1:] == (None, None, None)  # empty cells: not measured, not zero
 
 
@@ -219,11 +221,22 @@ def test_cli_import_with_rejects_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["import", str(DATA / "bad_lease.csv"), "-d", url, "--rejects", str(rejects)]
     )
-    assert result.exit_code == 0, result.output
+    # Rejected rows fail the command (exit status 1), the accepted ones are imported.
+    assert result.exit_code == 1, result.output
     assert "line 4: rejected: oil" in result.output
     assert "line 7: imported: same key as line 2 with different values" in result.output
-    assert "3 imported, 3 rejected, 1 duplicates" in result.output
+    assert "3 imported, 3 rejected, 1 duplicates counted once; stored rows: 2 inserted" in (
+        result.output
+    )
     assert "1 rows replaced an earlier row with the same key" in result.output
+    assert "error: 3 rows rejected, more than --max-rejects 0: exit status 1 (the other rows " in (
+        result.output
+    )
+    allowed = CliRunner().invoke(
+        app, ["import", str(DATA / "bad_lease.csv"), "-d", url, "--max-rejects", "3"]
+    )
+    assert allowed.exit_code == 0, allowed.output
+    assert "stored rows: 0 inserted, 0 updated, 2 unchanged" in allowed.output
     with rejects.open(newline="") as file:
         lines = list(csv.reader(file))
     assert [row[0] for row in lines] == ["line", "3", "4", "5", "6", "7"]
@@ -251,11 +264,27 @@ def test_cli_column_flags(tmp_path: Path) -> None:
             "product=gas",
         ],
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "line 3: rejected: price (column 'usd'): 'x' is not a number" in result.output
     assert fetch(url, "SELECT product, month, price FROM odm_monthly_price") == [
         ("gas", "2020-01-01", 55.5)
     ]
+
+
+DAILY_FLAGS = [
+    "--table",
+    "daily_production",
+    "--column",
+    "well_id=Well",
+    "--column",
+    "production_date=Day",
+    "--date-format",
+    "%d.%m.%Y",
+    "--column",
+    "hours_on=Hours",
+    "--column",
+    "oil=Oil m3",
+]
 
 
 @pytest.mark.parametrize(
@@ -293,6 +322,18 @@ def test_cli_column_flags(tmp_path: Path) -> None:
                 "entity_type=lease",
             ],
             "rows need a division",
+        ),
+        (
+            [str(DATA / "daily_metric.csv"), *DAILY_FLAGS, "--unit", "hours_on=h"],
+            "odm_daily_production.hours_on takes no unit (columns with units: oil, gas",
+        ),
+        (
+            [str(DATA / "daily_metric.csv"), *DAILY_FLAGS, "--unit", "oil=gallon"],
+            "oil: unknown liquid unit 'gallon': use one of bbl, Mbbl, MMbbl, m3, Sm3",
+        ),
+        (
+            [str(DATA / "daily_metric.csv"), *DAILY_FLAGS, "--unit", "water=m3"],
+            "--factor or --unit for a column not mapped: water",
         ),
     ],
 )

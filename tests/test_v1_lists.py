@@ -200,8 +200,8 @@ def test_wells_filter_search_and_units(
     assert client.get("/v1/wells", params={"q": "%"}).json() == []
     field = client.get(f"/v1/wells/{SEED_WELL_ID}").json()
     metric = client.get(f"/v1/wells/{SEED_WELL_ID}", params={"units": "metric"}).json()
-    assert metric["cumulative_oil"] == pytest.approx(field["cumulative_oil"] * 0.158987)
-    assert metric["cumulative_gas"] == pytest.approx(field["cumulative_gas"] * 28.3168)
+    assert metric["cumulative_oil"] == pytest.approx(field["cumulative_oil"] * 0.158987294928)
+    assert metric["cumulative_gas"] == pytest.approx(field["cumulative_gas"] * 28.316846592)
     assert client.get("/v1/wells/12").status_code == 404
 
 

@@ -96,9 +96,11 @@ def test_metric_rollup_uses_the_exact_factors(client: TestClient) -> None:
     field = client.get("/v1/production/rollup", params=params).json()
     metric = client.get("/v1/production/rollup", params=params | {"units": "metric"}).json()
     for f, m in zip(field, metric, strict=True):
-        assert m["oil"] == pytest.approx(f["oil"] * 0.158987, rel=1e-6)
-        assert m["gas"] == pytest.approx(f["gas"] * 28.3168, rel=1e-6)
-        assert m["gor"] == pytest.approx(f["gor"] / 5.6146, rel=1e-4)
+        # Sums convert as summed (not rounded again), with 1 bbl = 0.158987294928 m³ and
+        # 1 Mcf = 28.316846592 Sm³; the figures derived from them are rounded to 4 decimals.
+        assert m["oil"] == f["oil"] * 0.158987294928
+        assert m["gas"] == f["gas"] * 28.316846592
+        assert m["gor"] == pytest.approx(f["gor"] * 0.028316846592 / 0.158987294928, abs=1e-4)
         assert m["water_cut"] == f["water_cut"]
 
 

@@ -3,7 +3,8 @@
 --
 -- Canonical units as in version 1: oil, condensate, ngl, water, water_injected in bbl;
 -- gas and associated_gas in Mcf; price in USD per unit of the product. Metric sources
--- (Sm³) are converted on import with the factors in docs (6.289811 bbl/m³, 35.3147 scf/Sm³).
+-- (Sm³) are converted on import with the exact factors (1 bbl = 0.158987294928 m³, 1 ft³ =
+-- 0.028316846592 m³; odm/units.py).
 
 CREATE TABLE odm_monthly_production (
     entity_type     VARCHAR2(16) NOT NULL

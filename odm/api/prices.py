@@ -65,6 +65,6 @@ def _price_to_metric(columns: Columns) -> Bound:
     def convert(row: Row) -> Row:
         product, price = get(row)
         per_unit = SM3_PER_MCF if product == "gas" else M3_PER_BBL
-        return (*row[:at], round(price / per_unit, 6), *row[at + 1 :])
+        return (*row[:at], price / per_unit, *row[at + 1 :])
 
     return Bound(columns, convert)

@@ -64,7 +64,7 @@ async def stream_rollup(
         every_row(figures.round_sums),
         figures.rollup_figures(start, end, boe_factor),
         converter(quantities.ROLLUP, units),
-        every_row(figures.rounded),
+        figures.rounded_figures,
     )
     return await ctx.respond(list_spec(query, plan, fields, headers={"X-Units": units.value}))
 

@@ -2,8 +2,9 @@
 
 `import_file(db, path, mapping, options)` reads a file row by row, converts each row with a
 `Mapping` (a mapping file, command-line flags, or a built-in preset), reports every rejected
-row with its line number and reason, and upserts the accepted rows in one transaction, so
-importing the same file twice leaves the same data.
+row with its line number and reason, and writes the accepted rows through the ingest
+pipeline HTTP writes use (`odm.ingest.writer`: staged in batches, then counted and upserted
+in one transaction), so importing the same file twice leaves the same data.
 """
 
 from __future__ import annotations

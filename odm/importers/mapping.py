@@ -7,21 +7,27 @@ A mapping is a small JSON or TOML document (the built-in presets are examples):
     [columns]
     well_id = "Well"                   # one column, as is
     production_date = "Date"
-    oil = { source = "Oil (m3)", factor = 6.289811 }
-    gas = { sum = ["Gas A", "Gas B"] } # several columns added
+    oil = { source = "Oil (m3)", unit = "m3" }    # converted to the stored bbl
+    gas = { sum = ["Gas A", "Gas B"], unit = "kSm3" }  # several columns added
+    water = { source = "Water (bbl/10)", factor = 10 }  # or any factor
     [constants]
     hours_on = "24"
+
+Units are those of `odm.units.UNITS` for the column's quantity (liquid or gas volume, price),
+with the exact factors the API's `units=metric` uses, so a value imported in m³ reads back in
+m³ as it was written.
 """
 
 from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from odm.ingest.targets import Target, find_target
+from odm.units import STORED_UNITS, UnknownUnit, unit_factor
 
 How = Literal["one", "sum", "join", "year_month", "constant"]
 
@@ -40,6 +46,7 @@ class ColumnSpec:
     separator: str = "-"
     date_format: str | None = None
     value: str | None = None
+    unit: str | None = None  # the file's unit; `factor` then converts it to the stored one
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,7 @@ def parse_mapping(document: dict[str, Any], default_name: str = "mapping") -> Ma
     }
     for name, value in document.get("constants", {}).items():
         columns[name] = ColumnSpec("constant", value=str(value))
+    columns = _with_units(target, columns)
     return Mapping(
         target=_checked(target, columns),
         columns=columns,
@@ -119,12 +127,15 @@ def column_spec(spec: str | dict[str, Any], date_format: str | None = None) -> C
     how, sources = _sources(spec)
     if how == "constant":
         return ColumnSpec("constant", value=str(spec["value"]))
+    if "unit" in spec and "factor" in spec:
+        raise MappingError(f"give a column a unit or a factor, not both: {spec!r}")
     return ColumnSpec(
         how,
         sources,
         factor=float(spec.get("factor", 1.0)),
         separator=str(spec.get("separator", "-")),
         date_format=spec.get("format", date_format),
+        unit=None if spec.get("unit") is None else str(spec["unit"]),
     )
 
 
@@ -143,6 +154,26 @@ def _sources(spec: dict[str, Any]) -> tuple[How, tuple[str, ...]]:
     raise MappingError(f"column spec needs source, sum, join, year+month or value: {spec!r}")
 
 
+def _with_units(target: Target, columns: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
+    """The columns with a unit given the factor that converts it to the stored unit."""
+    converted = dict(columns)
+    for name, spec in columns.items():
+        if spec.unit is None:
+            continue
+        quantity = target.quantities.get(name)
+        if quantity is None:
+            volumes = ", ".join(target.quantities) or "none"
+            raise MappingError(
+                f"{target.table}.{name} takes no unit (columns with units: {volumes})"
+            )
+        try:
+            factor = unit_factor(quantity, spec.unit)
+        except UnknownUnit as exc:
+            raise MappingError(f"{name}: {exc} (stored in {STORED_UNITS[quantity]})") from None
+        converted[name] = replace(spec, factor=factor)
+    return converted
+
+
 def _checked(target: Target, columns: dict[str, ColumnSpec]) -> Target:
     unknown = sorted(set(columns) - set(target.mappable()))
     if unknown:
@@ -150,9 +181,14 @@ def _checked(target: Target, columns: dict[str, ColumnSpec]) -> Target:
             f"{target.table} has no mappable column {', '.join(unknown)}: "
             f"use {', '.join(target.mappable())}"
         )
-    missing = [name for name in target.key if name not in columns]
+    named = {"well_id"} if set(target.identifiers) & set(columns) else set()
+    missing = [name for name in target.key if name not in {*columns, *named}]
     if missing:
-        raise MappingError(f"{target.table} needs its key column(s) {', '.join(missing)}")
+        either = f" (or one of {', '.join(target.identifiers)})" if target.identifiers else ""
+        raise MappingError(
+            f"{target.table} needs its key column(s) {', '.join(missing)}"
+            + (either if "well_id" in missing else "")
+        )
     return target
 
 
@@ -173,21 +209,27 @@ def mapping_from_flags(
     factors: list[str] | None = None,
     date_format: str | None = None,
     header_line: int = 1,
+    units: list[str] | None = None,
 ) -> Mapping:
-    """A mapping from command-line flags: `TARGET=SOURCE`, `TARGET=VALUE`, `TARGET=FACTOR`."""
-    scale = {name: float(value) for name, value in _pairs(factors or [], "--factor")}
+    """A mapping from command-line flags: `TARGET=SOURCE`, `TARGET=VALUE`, `TARGET=FACTOR`,
+    `TARGET=UNIT`."""
+    extra: dict[str, dict[str, float | str]] = {
+        name: {"factor": float(value)} for name, value in _pairs(factors or [], "--factor")
+    }
+    for name, unit in _pairs(units or [], "--unit"):
+        extra[name] = extra.get(name, {}) | {"unit": unit}
     document: dict[str, Any] = {
         "table": table,
         "header_line": header_line,
         "date_format": date_format,
         "columns": {
-            name: {"source": source, "factor": scale.pop(name, 1.0)}
+            name: {"source": source, **extra.pop(name, {})}
             for name, source in _pairs(columns, "--column")
         },
         "constants": dict(_pairs(constants or [], "--constant")),
     }
-    if scale:
-        raise MappingError(f"--factor for a column not mapped: {', '.join(scale)}")
+    if extra:
+        raise MappingError(f"--factor or --unit for a column not mapped: {', '.join(extra)}")
     return parse_mapping(document, default_name="flags")
 
 

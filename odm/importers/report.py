@@ -34,11 +34,19 @@ def rejects_csv(path: Path) -> Iterator[Callable[[Rejection], None]]:
 
 def summary(report: ImportReport) -> list[str]:
     """What was read, imported, rejected and checked, for people."""
+    counts = report.counts
     lines = [
         f"{report.path.name} ({report.mapping} → {report.table}): {report.rows_read:,} rows "
         f"read, {report.imported:,} imported, {report.rejected:,} rejected, "
-        f"{report.duplicates:,} duplicates counted once"
+        f"{report.duplicates:,} duplicates counted once; stored rows: {counts.inserted:,} "
+        f"inserted, {counts.updated:,} updated, {counts.unchanged:,} unchanged"
     ]
+    if report.new_wells:
+        lines.append(_new_wells(report))
+    if report.warnings:
+        noted = ", ".join(f"{n:,} {what}" for what, n in sorted(report.warnings.items()))
+        lines.append(f"accepted with warnings (values out of the ordinary): {noted}")
+    lines += [f"{n:,} rows rejected because {hint}" for hint, n in report.hints.most_common()]
     if report.replaced:
         lines.append(
             f"{report.replaced:,} rows replaced an earlier row with the same key "
@@ -50,6 +58,26 @@ def summary(report: ImportReport) -> list[str]:
         lines.append(f"footer line {report.footer_line} (totals, not imported):")
         lines += [_checksum(name, total, sum_) for name, total, sum_ in report.checksums()]
     return lines
+
+
+def too_many_rejected(report: ImportReport, max_rejects: int) -> str | None:
+    """The line that says an import failed its --max-rejects, or None if it did not."""
+    if report.rejected <= max_rejects:
+        return None
+    failed = f"{report.rejected:,} rows rejected, more than --max-rejects {max_rejects}: exit "
+    if not report.imported:
+        return failed + "status 1 (no row was imported)"
+    return failed + (
+        "status 1 (the other rows were imported); fix the rejected rows and import the file "
+        f"again (rows upsert), or allow them with --max-rejects {report.rejected}"
+    )
+
+
+def _new_wells(report: ImportReport) -> str:
+    names = report.new_wells
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10:,} more" if len(names) > 10 else "")
+    where = f" in division {report.division.division_id}" if report.division else ""
+    return f"{len(names):,} new wells{where}: {shown}"
 
 
 def _checksum(name: str, total: float, imported: float | None) -> str:

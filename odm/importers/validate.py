@@ -1,4 +1,6 @@
-"""Turning one file row into one table row, or a reason to reject it."""
+"""Turning one file row into one staged table row, or a reason to reject it: types, allowed
+values and ranges (by the target's rules, as HTTP writes), the well named by any identifier,
+and units."""
 
 from __future__ import annotations
 
@@ -7,15 +9,32 @@ import math
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from odm.db.base import Row
 from odm.importers.mapping import ColumnSpec, Mapping, SumCheck
 from odm.importers.readers import Cell, SourceRow, SourceTable
-from odm.ingest.targets import ColumnType
+from odm.ingest.targets import MAX_MAGNITUDE, ColumnType
+from odm.ingest.wells import NewWells, UnknownWell, WellKeys
+from odm.ingest.writer import Staged
+from odm.queries.ingest import bit
+
+# What to do about rows rejected for their well, said once in the summary.
+UNKNOWN_WELLS = (
+    "they name wells ODM does not have: --create-missing (with --division ID) creates them"
+)
+WELL_IDS = (
+    "well_id takes ODM's own well ids: map the file's well names or codes to well_name, uwi, "
+    "api_number or source_key (with --create-missing for wells ODM does not have yet)"
+)
 
 
 class RowError(ValueError):
-    """Why a row is rejected (the message is the reason reported)."""
+    """Why a row is rejected (the message is the reason reported), and what to do about
+    rows rejected that way (`hint`), if there is something to say."""
+
+    def __init__(self, reason: str, hint: str | None = None) -> None:
+        super().__init__(reason)
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -24,7 +43,8 @@ class Context:
 
     source: str
     division_id: int | None = None
-    known_wells: frozenset[int] | None = None
+    wells: WellKeys | None = None
+    new_wells: NewWells | None = None  # with --create-missing
 
 
 def parse_text(cell: Cell) -> str | None:
@@ -76,11 +96,18 @@ def parse_date(cell: Cell, date_format: str | None) -> dt.date | None:
     if text is None:
         return None
     try:
-        if date_format:
-            return dt.datetime.strptime(text, date_format).date()
-        return dt.date.fromisoformat(text)
+        return _day(text, date_format)
     except ValueError:
         raise RowError(f"{text!r} is not a date in {date_format or 'YYYY-MM-DD'}") from None
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str, date_format: str | None) -> dt.date:
+    """A date from its text, remembered: a file names the same days again and again (one
+    object per day, not per row, and strptime is slow)."""
+    if date_format:
+        return dt.datetime.strptime(text, date_format).date()
+    return dt.date.fromisoformat(text)
 
 
 def month_of(year: Cell, month: Cell) -> dt.date | None:
@@ -90,7 +117,12 @@ def month_of(year: Cell, month: Cell) -> dt.date | None:
         return None
     if not (1 <= m <= 12 and 1 <= y <= 9999):
         raise RowError(f"year {y} month {m} is not a month")
-    return dt.date(y, m, 1)
+    return _first_day(y, m)
+
+
+@lru_cache(maxsize=4096)
+def _first_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, 1)
 
 
 class RowConverter:
@@ -100,29 +132,39 @@ class RowConverter:
         self.mapping = mapping
         self.context = context
         self.index = {name: table.index(name) for name in sorted(mapping.source_columns())}
-        self.columns = (*mapping.columns, *mapping.target.filled)
+        self.columns = tuple(mapping.target.types)
+        self.naming = [n for n in ("well_id", *mapping.target.identifiers) if n in mapping.columns]
+        # Every row gives the mapped columns, those the import fills, and its well.
+        given = {*mapping.columns, *mapping.target.filled, *(self.naming and ["well_id"])}
+        self.fieldset = sum(bit(mapping.target, name) for name in self.columns if name in given)
         self.sums: dict[str, float] = {}  # imported rows' totals of numeric file columns
         self.pending: dict[str, float] = {}
+        self.warnings: list[str] = []  # the last converted row's unusual values
         self.numeric = tuple(
             dict.fromkeys(
                 source
                 for name, spec in mapping.columns.items()
-                if mapping.target.types[name] == "float" and spec.how in ("one", "sum")
+                if mapping.target.types.get(name) == "float" and spec.how in ("one", "sum")
                 for source in spec.sources
             )
         )
 
-    def convert(self, row: SourceRow) -> Row:
-        """The table row for a file row; raises RowError with the reason to reject it."""
+    def convert(self, row: SourceRow) -> Staged:
+        """The staged row for a file row (the mapped columns given, the others left as
+        stored); raises RowError with the reason to reject it."""
         numbers: dict[str, float] = {}
-        values = [
-            self._value(name, spec, row, numbers) for name, spec in self.mapping.columns.items()
-        ]
-        values += [self._filled(name) for name in self.mapping.target.filled]
+        self.warnings = []
+        given = {
+            name: self._value(name, spec, row, numbers)
+            for name, spec in self.mapping.columns.items()
+        }
+        given |= {name: self._filled(name) for name in self.mapping.target.filled}
+        if self.mapping.target.names_well:
+            given["well_id"] = self._well(given)
         for check in self.mapping.checks:
             self._check_sum(check, row)
         self.pending = numbers
-        return tuple(values)
+        return Staged(tuple([given.get(name) for name in self.columns]), self.fieldset)
 
     def count_pending(self) -> None:
         """Add the last converted row's file numbers to the totals (once it is imported)."""
@@ -144,15 +186,34 @@ class RowConverter:
     def _value(
         self, name: str, spec: ColumnSpec, row: SourceRow, numbers: dict[str, float]
     ) -> object:
-        kind = self.mapping.target.types[name]
+        kind = self.mapping.target.types.get(name, "text")  # a well's identifiers are text
         try:
             value = self._typed(kind, spec, row, numbers)
         except RowError as exc:
-            raise RowError(f"{name} ({self._described(spec)}): {exc}") from None
-        if value is None and name in self.mapping.target.key:
+            hint = WELL_IDS if name == "well_id" else None
+            raise RowError(f"{name} ({self._described(spec)}): {exc}", hint) from None
+        if value is None and name in self.mapping.target.key and name not in self.naming:
             raise RowError(f"{name} is missing ({self._described(spec)} is empty)")
         self._validate(name, value)
-        return value.isoformat() if isinstance(value, dt.date) else value
+        return value
+
+    def _well(self, given: dict[str, object]) -> int:
+        """The id of the well the row names, by id or any identifier (a new well's, when
+        the import creates missing wells)."""
+        if all(given[name] is None for name in self.naming):
+            spec = self.mapping.columns[self.naming[0]]
+            raise RowError(f"{self.naming[0]} is missing ({self._described(spec)} is empty)")
+        wells, new_wells = self.context.wells, self.context.new_wells
+        if wells is None:
+            raise RowError("wells are not known to this import")
+        try:
+            return wells.resolve({name: given[name] for name in self.naming}, new_wells)
+        except UnknownWell as exc:
+            if not exc.reference:
+                raise RowError(str(exc)) from None
+            by_id = str(exc).startswith("unknown well_id")
+            hint = WELL_IDS if by_id or new_wells is not None else UNKNOWN_WELLS
+            raise RowError(str(exc), hint) from None
 
     def _typed(
         self, kind: ColumnType, spec: ColumnSpec, row: SourceRow, numbers: dict[str, float]
@@ -187,12 +248,16 @@ class RowConverter:
             raise RowError(
                 f"{name} {value!r} is not one of {', '.join(sorted(target.choices[name]))}"
             )
-        low, high = target.ranges.get(name, (-math.inf, math.inf))
-        if isinstance(value, float) and not low <= value <= high:
+        if not isinstance(value, float):
+            return
+        low, high = target.bounds(name)
+        if not low <= value <= high:
             raise RowError(f"{name} {value:g} is outside {low:g}..{high:g}")
-        known = self.context.known_wells
-        if name == "well_id" and target.names_well and known is not None and value not in known:
-            raise RowError(f"unknown well_id {value} (no such well in odm_well)")
+        if abs(value) > MAX_MAGNITUDE:
+            raise RowError(f"{name} {value:g} is beyond ±{MAX_MAGNITUDE:g}")
+        warning = target.unusual(name, value)
+        if warning is not None:
+            self.warnings.append(warning)
 
     def _check_sum(self, check: SumCheck, row: SourceRow) -> None:
         total = parse_number(self._cell(row, check.total)) or 0.0
@@ -229,7 +294,7 @@ def _joined(parts: list[str | None], separator: str) -> str | None:
 def _month(cell: Cell, date_format: str | None) -> dt.date | None:
     """A month column holds the first day of the month a date falls in."""
     day = parse_date(cell, date_format)
-    return None if day is None else day.replace(day=1)
+    return None if day is None else _first_day(day.year, day.month)
 
 
 _PARSERS: dict[ColumnType, Callable[[Cell, str | None], object]] = {

@@ -5,22 +5,21 @@ and units, by the same rules as file imports."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from odm.ingest.targets import WELL_IDENTIFIERS, Target
+from odm.ingest.targets import MAX_MAGNITUDE, WELL_IDENTIFIERS, Target
 from odm.ingest.wells import UnknownWell, WellKeys
 from odm.ingest.writer import Staged
 from odm.queries.compose import DivisionScope
 from odm.units import UnitSystem, to_stored
 
+__all__ = ["MAX_MAGNITUDE", "RecordError", "RecordReader", "Warnings"]
+
 # The largest id a JSON record may hold: JSON's exact integers end at 2**53 (odm.api.params).
 MAX_ID = 2**53 - 1
 MAX_TEXT = 200
-# No volume, rate, price or amount comes near this; past it a value is a client's error.
-MAX_MAGNITUDE = 1e15
 
 
 class RecordError(ValueError):
@@ -63,7 +62,7 @@ class RecordReader:
         self.bits = {c: 1 << i for i, c in enumerate(self.columns)}
         self.warnings = Warnings()
         self.pending: list[str] = []  # warnings of the record being read
-        self.allowed = sorted({*target.types, *(WELL_IDENTIFIERS if target.names_well else ())})
+        self.allowed = sorted({*target.types, *target.identifiers})
 
     def read(self, record: object) -> Staged:
         """The staged row of one record; RecordError says why it cannot be written."""
@@ -135,14 +134,12 @@ class RecordReader:
         if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
             raise RecordError(f"{name} {value!r} is beyond ±{MAX_MAGNITUDE:g}")
         number = float(value) * self.factors.get(name, 1.0)
-        low, high = self.target.ranges.get(name, (-math.inf, math.inf))
+        low, high = self.target.bounds(name)
         if not low <= number <= high:
             raise RecordError(f"{name} {value!r} is outside {low:g}..{high:g}")
-        usual_low, usual_high = self.target.usual.get(name, (-math.inf, math.inf))
-        if number < usual_low:
-            self.pending.append(f"{name} below {usual_low:g}")
-        elif number > usual_high:
-            self.pending.append(f"{name} above {usual_high:g}")
+        warning = self.target.unusual(name, number)
+        if warning is not None:
+            self.pending.append(warning)
         return number
 
 

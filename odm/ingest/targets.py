@@ -14,6 +14,8 @@ ColumnType = Literal["text", "int", "float", "date", "month"]
 # The columns that can name a well in a row, besides its integer id: each is unique where set.
 WELL_IDENTIFIERS = ("well_name", "uwi", "api_number", "source_key")
 INF = math.inf
+# No volume, rate, price or amount comes near this; past it a value is a writer's error.
+MAX_MAGNITUDE = 1e15
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,28 @@ class Target:
         """The table's name without the `odm_` prefix."""
         return self.table.removeprefix("odm_")
 
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """The text columns that may name a row's well instead of its id (not stored)."""
+        return WELL_IDENTIFIERS if self.names_well else ()
+
     def mappable(self) -> tuple[str, ...]:
-        """The columns a mapping may fill from the file."""
-        return tuple(name for name in self.types if name not in self.filled)
+        """The columns a mapping may fill from the file (a well's identifiers included)."""
+        return (*(name for name in self.types if name not in self.filled), *self.identifiers)
+
+    def bounds(self, name: str) -> tuple[float, float]:
+        """The values a numeric column accepts, in stored units."""
+        return self.ranges.get(name, (-INF, INF))
+
+    def unusual(self, name: str, value: float) -> str | None:
+        """What is out of the ordinary about an accepted value (a warning, counted by what
+        it says), or None: a 25-hour day, a negative volume."""
+        low, high = self.usual.get(name, (-INF, INF))
+        if value < low:
+            return f"{name} below {low:g}"
+        if value > high:
+            return f"{name} above {high:g}"
+        return None
 
 
 LIQUID = Quantity.LIQUID

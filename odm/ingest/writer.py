@@ -7,7 +7,7 @@ from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from odm.db.base import Batch, Database, Row, Transaction
+from odm.db.base import Batch, Database, Row, Session, Transaction
 from odm.ingest.targets import Target
 from odm.queries import ingest
 
@@ -33,7 +33,7 @@ class Counts:
 SMALL_WRITE = 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Staged:
     """An accepted row: its values in the target's column order and the bits of the
     columns it gave (see odm.queries.ingest)."""
@@ -53,15 +53,12 @@ async def write(
     """Stage every batch, then (unless `commit()` says no: a rejected row in an
     all-or-nothing write) count and move the rows in one transaction, between the steps."""
     statements = ingest.write_statements(db.dialect, target)
-    columns = ingest.staged_columns(target)
     async with db.session() as session:
         await session.prepare(ingest.create_staging(db.dialect, target))
         position = 0
         async for batch in batches:
-            rows = [(position + i, row.fieldset, *row.values) for i, row in enumerate(batch)]
-            position += len(rows)
-            if rows:
-                await session.load(ingest.staging_table(target), columns, rows)
+            position = await _stage(session, target, batch, position)
+            del batch  # memory holds one batch: not this one while the next is read
         if not commit():
             return Counts()
         async with session.transaction() as tx:
@@ -71,6 +68,14 @@ async def write(
             for step in after:
                 await step(tx, counts)
     return counts
+
+
+async def _stage(session: Session, target: Target, batch: Sequence[Staged], position: int) -> int:
+    """Load one batch into the staging table; the position after it."""
+    rows = [(position + i, row.fieldset, *row.values) for i, row in enumerate(batch)]
+    if rows:
+        await session.load(ingest.staging_table(target), ingest.staged_columns(target), rows)
+    return position + len(rows)
 
 
 async def _move(tx: Transaction, dialect: str, statements: ingest.WriteStatements) -> Counts:

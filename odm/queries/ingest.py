@@ -168,3 +168,10 @@ def _insert(dialect: str, target: Target) -> str:
         f"SELECT {', '.join(values)}\nFROM {stage} s\n"
         f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_matches(target)})"
     )
+
+
+def renumber_new_wells(target: Target) -> str:
+    """Move the staged rows of the wells a write creates to the ids those wells finally take
+    (numbered again when other wells were created since they were planned)."""
+    stage = staging_table(target)
+    return f"UPDATE {stage} SET well_id = well_id + :shift WHERE well_id BETWEEN :first AND :last"
