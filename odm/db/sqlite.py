@@ -133,9 +133,10 @@ class SQLiteDatabase(Database):
 
     def _write_tables(self, tables: Sequence[TableRows], progress: Progress, replace: bool) -> None:
         with closing(self.connect()) as conn, _transaction(conn):
-            # Row triggers would double the load time of summed rows; the totals they keep
-            # are recomputed from the rows instead, and the triggers restored, inside this
-            # same transaction. Writes of other tables (monthly data, prices) keep them.
+            # Row triggers would multiply the load time of summed rows; the totals and
+            # monthly aggregates they keep are recomputed from the rows instead, and the
+            # triggers restored, inside this same transaction. Writes of other tables
+            # (monthly data, prices) keep them.
             summed = any(table.table in SUMMED_TABLES for table in tables)
             triggers = (
                 conn.execute(load_sql("bulk_suspended_triggers", self.dialect)).fetchall()
@@ -144,6 +145,12 @@ class SQLiteDatabase(Database):
             )
             for name, _sql in triggers:
                 conn.execute(f'DROP TRIGGER "{name}"')
+            # A database before schema version 4 (being filled to test its upgrade) has none.
+            aggregated = summed and bool(
+                conn.execute(load_sql("aggregates_exist", self.dialect)).fetchone()
+            )
+            if aggregated:
+                self._run_script(conn, "clear_aggregates")
             if replace:
                 for table in reversed(tables):
                     conn.execute(f"DELETE FROM {table.table}")
@@ -151,10 +158,16 @@ class SQLiteDatabase(Database):
                 rows = _counting(table.rows, progress) if table.counted else table.rows
                 conn.executemany(_insert_sql(table), rows)
             if summed:
-                for statement in _statements(load_sql("recompute_well_totals", self.dialect)):
-                    conn.execute(statement)
+                self._run_script(conn, "recompute_well_totals")
+            if aggregated:
+                self._run_script(conn, "rebuild_aggregates")
             for _name, sql in triggers:
                 conn.execute(sql)
+
+    def _run_script(self, conn: sqlite3.Connection, name: str) -> None:
+        """Run the statements of one of the dialect's SQL files."""
+        for statement in _statements(load_sql(name, self.dialect)):
+            conn.execute(statement)
 
     async def execute(self, sql: str, params: Params) -> int:
         return await anyio.to_thread.run_sync(self._execute_write, sql, _adapt(params))
@@ -168,8 +181,7 @@ class SQLiteDatabase(Database):
 
     def _recompute_totals(self) -> None:
         with closing(self.connect()) as conn, _transaction(conn):
-            for statement in _statements(load_sql("recompute_well_totals", self.dialect)):
-                conn.execute(statement)
+            self._run_script(conn, "recompute_well_totals")
 
 
 def _close(cursor: sqlite3.Cursor, conn: sqlite3.Connection) -> None:
