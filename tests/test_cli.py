@@ -13,7 +13,7 @@ from odm.db.base import migration_scripts
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", ["init-db", "demo", "recompute-totals", "serve"])
+@pytest.mark.parametrize("command", ["init-db", "demo", "check", "recompute-totals", "serve"])
 def test_every_command_has_help_and_a_database_option(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0

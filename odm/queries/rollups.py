@@ -127,11 +127,20 @@ def rollup(dialect: str, scope: DivisionScope, grain: Grain, f: RollupFilter) ->
 
 def cumulative(dialect: str, scope: DivisionScope, as_of: dt.date, f: RollupFilter) -> ListQuery:
     """Life, year and month to date volumes up to a day (/v1/production/cumulative)."""
-    cover = periods.cover(Span(None, as_of), whole_years=f.by_division)
-    reads = {WELL_MONTHS: cover.months, DAYS: cover.days}
+    # Years before as_of's (whole), then its year's months and days: year and month to date
+    # tell the parts apart by their first day, so as_of's year is never read as a whole year.
+    year_start = as_of.replace(month=1, day=1)
+    before = periods.cover(Span(None, year_start - dt.timedelta(days=1)), f.by_division)
+    this_year = periods.cover(Span(year_start, as_of))
+    months = before.months + this_year.months
+    reads = {WELL_MONTHS: months, DAYS: this_year.days}
     if f.by_division:
-        reads = {DIVISION_YEARS: cover.years, DIVISION_MONTHS: cover.months, DAYS: cover.days}
-    params = {"year_start": as_of.replace(month=1, day=1), "month_start": as_of.replace(day=1)}
+        reads = {
+            DIVISION_YEARS: before.years,
+            DIVISION_MONTHS: this_year.months,
+            DAYS: this_year.days,
+        }
+    params = {"year_start": year_start, "month_start": as_of.replace(day=1)}
     branches = _branches(scope, f, reads)
     return _grouped("cumulative", dialect, branches, f.level, None, params)
 
