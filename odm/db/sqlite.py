@@ -157,10 +157,11 @@ class SQLiteDatabase(Database):
             for table in tables:
                 rows = _counting(table.rows, progress) if table.counted else table.rows
                 conn.executemany(_insert_sql(table), rows)
-            if summed:
-                self._run_script(conn, "recompute_well_totals")
             if aggregated:
                 self._run_script(conn, "rebuild_aggregates")
+                self._run_script(conn, "recompute_well_totals_from_months")
+            elif summed:
+                self._run_script(conn, "recompute_well_totals")
             for _name, sql in triggers:
                 conn.execute(sql)
 
