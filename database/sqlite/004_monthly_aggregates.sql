@@ -13,7 +13,7 @@
 -- A row exists only while it sums at least one row: the last one gone, it is deleted.
 -- Sums are running sums (like odm_well_totals); `odm check` compares them with a fresh
 -- recomputation. A bulk load (write_tables) suspends these triggers and rebuilds the tables
--- from the rows (odm/queries/sqlite/rebuild_aggregates.sql, the same statements as below).
+-- from the rows (odm/queries/sqlite/rebuild_*.sql: the same sums as below).
 
 CREATE TABLE odm_well_month (
     well_id         INTEGER NOT NULL REFERENCES odm_well (well_id),
@@ -74,7 +74,7 @@ CREATE TABLE odm_division_budget_month (
     PRIMARY KEY (division_id, month)
 ) STRICT, WITHOUT ROWID;
 
--- The rows written before this version: the same statements a bulk load rebuilds with.
+-- The rows written before this version (a bulk load sums them well by well, to the same sums).
 INSERT INTO odm_well_month
 SELECT well_id,
        substr(production_date, 1, 8) || '01',

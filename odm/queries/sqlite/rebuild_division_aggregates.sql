@@ -1,15 +1,8 @@
--- Fill the emptied monthly aggregates from the daily and budget rows, after a bulk load
--- (the same statements as schema version 4, which fills them from the rows before it).
-INSERT INTO odm_well_month
-SELECT well_id,
-       substr(production_date, 1, 8) || '01',
-       COUNT(*),
-       COUNT(hours_on),
-       COUNT(CASE WHEN hours_on > 0 THEN 1 END),
-       TOTAL(hours_on), TOTAL(oil), TOTAL(gas), TOTAL(water), TOTAL(water_injected),
-       TOTAL(oil_sold), TOTAL(sales_value)
-FROM odm_daily_production
-GROUP BY well_id, substr(production_date, 1, 8);
+-- Sum the divisions' months, years and budgets again from the well-months and budget rows
+-- (a few rows a well), after a bulk load.
+DELETE FROM odm_division_budget_month;
+DELETE FROM odm_division_year;
+DELETE FROM odm_division_month;
 
 INSERT INTO odm_division_month
 SELECT w.division_id, m.month, COUNT(*),
