@@ -48,9 +48,18 @@ FROM (
                CASE WHEN p.hours_on IS NOT NULL THEN 1 ELSE 0 END,
                CASE WHEN p.hours_on > 0 THEN 1 ELSE 0 END,
                p.hours_on, p.oil, p.gas, p.water, p.water_injected
-        FROM odm_daily_production p
-        JOIN odm_well w ON w.well_id = p.well_id
-        WHERE {days}
+        FROM odm_well w
+        CROSS JOIN odm_daily_production p
+        WHERE p.well_id = w.well_id AND {first_cut_days}
+        UNION ALL
+        SELECT w.division_id, p.well_id, w.well_name, p.production_date, NULL,
+               1,
+               CASE WHEN p.hours_on IS NOT NULL THEN 1 ELSE 0 END,
+               CASE WHEN p.hours_on > 0 THEN 1 ELSE 0 END,
+               p.hours_on, p.oil, p.gas, p.water, p.water_injected
+        FROM odm_well w
+        CROSS JOIN odm_daily_production p
+        WHERE p.well_id = w.well_id AND {last_cut_days}
     ) s
     JOIN odm_division d ON d.division_id = s.division_id
     {group_by}

@@ -1,11 +1,13 @@
 -- Sums of daily rows per period (month or year) and per well, division or the company
 -- (/v1/production/rollup), read from the aggregates the triggers keep: whole years and months
 -- of a division (odm_division_year, odm_division_month), whole months of a well
--- (odm_well_month), and daily rows only for the days of a month that start or end cuts
--- through. Each part's conditions pick its periods, or none (1 = 0), so that a period is read
--- from one kind of part: division rows count their wells (`wells`), single wells' rows name
--- them (`well_id`) and are counted once each. The period, entity and entity name are fixed
--- expressions; `first_day` is the first day a part's row covers.
+-- (odm_well_month), and daily rows only for the days of the (first and last) months that
+-- start or end cut through: well by well (CROSS JOIN keeps SQLite's loop over the wells
+-- outside, so each well's days are one range of the primary key). Each part's conditions
+-- pick its periods, or none (1 = 0), so that a period is read from one kind of part: division
+-- rows count their wells (`wells`), single wells' rows name them (`well_id`) and are counted
+-- once each. The period, entity and entity name are fixed expressions; `first_day` is the
+-- first day a part's row covers.
 SELECT r.*
 FROM (
     SELECT {period} AS period,
@@ -49,9 +51,18 @@ FROM (
                CASE WHEN p.hours_on IS NOT NULL THEN 1 ELSE 0 END,
                CASE WHEN p.hours_on > 0 THEN 1 ELSE 0 END,
                p.hours_on, p.oil, p.gas, p.water, p.water_injected
-        FROM odm_daily_production p
-        JOIN odm_well w ON w.well_id = p.well_id
-        WHERE {days}
+        FROM odm_well w
+        CROSS JOIN odm_daily_production p
+        WHERE p.well_id = w.well_id AND {first_cut_days}
+        UNION ALL
+        SELECT w.division_id, p.well_id, w.well_name, p.production_date, NULL,
+               1,
+               CASE WHEN p.hours_on IS NOT NULL THEN 1 ELSE 0 END,
+               CASE WHEN p.hours_on > 0 THEN 1 ELSE 0 END,
+               p.hours_on, p.oil, p.gas, p.water, p.water_injected
+        FROM odm_well w
+        CROSS JOIN odm_daily_production p
+        WHERE p.well_id = w.well_id AND {last_cut_days}
     ) s
     JOIN odm_division d ON d.division_id = s.division_id
     GROUP BY {group}

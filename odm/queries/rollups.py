@@ -42,8 +42,10 @@ class Part:
 DIVISION_YEARS = Part("division_years", "y.division_id", None, "y.year_start")
 DIVISION_MONTHS = Part("division_months", "dm.division_id", None, "dm.month")
 WELL_MONTHS = Part("well_months", "w.division_id", "m.well_id", "m.month")
-DAYS = Part("days", "w.division_id", "p.well_id", "p.production_date")
-PRODUCTION_PARTS = (DIVISION_YEARS, DIVISION_MONTHS, WELL_MONTHS, DAYS)
+# The days of the first and the last month a range cuts (as_of cuts one).
+FIRST_CUT_DAYS = Part("first_cut_days", "w.division_id", "p.well_id", "p.production_date")
+LAST_CUT_DAYS = Part("last_cut_days", "w.division_id", "p.well_id", "p.production_date")
+PRODUCTION_PARTS = (DIVISION_YEARS, DIVISION_MONTHS, WELL_MONTHS, FIRST_CUT_DAYS, LAST_CUT_DAYS)
 # The parts budget_vs_actual.sql reads.
 BUDGET_DIVISION_MONTHS = Part("division_months", "bm.division_id", None, "bm.month")
 BUDGET_WELL_MONTHS = Part("well_months", "w.division_id", "b.well_id", "b.month")
@@ -88,6 +90,11 @@ def _branches(
     return {p.placeholder: _part_conditions(scope, f, p, reads.get(p, ())) for p in parts}
 
 
+def _cut_days(cover: periods.Cover) -> dict[Part, tuple[Range, ...]]:
+    """The days of the months a range cuts, each month its own part (one range each)."""
+    return {FIRST_CUT_DAYS: cover.days[:1], LAST_CUT_DAYS: cover.days[1:]}
+
+
 def _grouped(
     name: str,
     dialect: str,
@@ -118,9 +125,9 @@ def rollup(dialect: str, scope: DivisionScope, grain: Grain, f: RollupFilter) ->
     """
     # Whole years only where the division aggregates answer for years (else there are none).
     cover = periods.cover(f.span, whole_years=f.by_division and grain == "year")
-    reads = {DIVISION_YEARS: cover.years, WELL_MONTHS: cover.months, DAYS: cover.days}
+    reads = {DIVISION_YEARS: cover.years, WELL_MONTHS: cover.months, **_cut_days(cover)}
     if f.by_division and grain == "month":
-        reads = {DIVISION_MONTHS: cover.months, DAYS: cover.days}
+        reads = {DIVISION_MONTHS: cover.months, **_cut_days(cover)}
     period = period_expression(dialect, grain, "s.first_day")
     return _grouped("rollup", dialect, _branches(scope, f, reads), f.level, period)
 
@@ -132,13 +139,12 @@ def cumulative(dialect: str, scope: DivisionScope, as_of: dt.date, f: RollupFilt
     year_start = as_of.replace(month=1, day=1)
     before = periods.cover(Span(None, year_start - dt.timedelta(days=1)), f.by_division)
     this_year = periods.cover(Span(year_start, as_of))
-    months = before.months + this_year.months
-    reads = {WELL_MONTHS: months, DAYS: this_year.days}
+    reads = {WELL_MONTHS: before.months + this_year.months, **_cut_days(this_year)}
     if f.by_division:
         reads = {
             DIVISION_YEARS: before.years,
             DIVISION_MONTHS: this_year.months,
-            DAYS: this_year.days,
+            **_cut_days(this_year),
         }
     params = {"year_start": year_start, "month_start": as_of.replace(day=1)}
     branches = _branches(scope, f, reads)
