@@ -16,8 +16,8 @@
 -- The triggers are statement-level, like the totals': each statement's rows are grouped once
 -- (a COPY of millions of daily rows is one grouped upsert of its well-months), and the
 -- well-months it changed are grouped again into their divisions by the triggers of
--- odm_well_month. Each function writes its statements once over `changes`, the statement's
--- rows signed +1 as they are now and -1 as they were (from its transition tables).
+-- odm_well_month. The trigger functions hand their transition tables, grouped or as they
+-- are, to functions whose statements are static (planned once per session).
 
 CREATE TABLE odm_well_month (
     well_id         bigint NOT NULL REFERENCES odm_well (well_id),
@@ -84,164 +84,222 @@ AS $$ SELECT day - (extract(day FROM day)::integer - 1) $$;
 CREATE FUNCTION odm_year_start(day date) RETURNS date LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT make_date(extract(year FROM day)::integer, 1, 1) $$;
 
--- The statement's rows, signed, for the functions below (a transition table can only be read
--- by the trigger's own function, which runs the statement text through EXECUTE).
-CREATE FUNCTION odm_signed_changes(operation text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE operation
-        WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM new_rows'
-        WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM old_rows'
-        ELSE 'SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows'
-    END
-$$;
+-- Well-months changed by some rows: each row's day counts and volumes, signed (+1 for a row
+-- as it is now, -1 as it was), summed per well and month, added to odm_well_month; a
+-- well-month left with no day is deleted. (The functions take arrays so that their
+-- statements are written, and planned, once: a transition table can be read only by the
+-- trigger's own function.)
+CREATE FUNCTION odm_well_months_add(deltas odm_well_month[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO odm_well_month AS m
+    SELECT * FROM unnest(deltas)
+    ON CONFLICT (well_id, month) DO UPDATE SET
+        record_days = m.record_days + EXCLUDED.record_days,
+        measured_days = m.measured_days + EXCLUDED.measured_days,
+        producing_days = m.producing_days + EXCLUDED.producing_days,
+        hours_on = m.hours_on + EXCLUDED.hours_on,
+        oil = m.oil + EXCLUDED.oil,
+        gas = m.gas + EXCLUDED.gas,
+        water = m.water + EXCLUDED.water,
+        water_injected = m.water_injected + EXCLUDED.water_injected,
+        oil_sold = m.oil_sold + EXCLUDED.oil_sold,
+        sales_value = m.sales_value + EXCLUDED.sales_value;
+    DELETE FROM odm_well_month m
+    USING unnest(deltas) d
+    WHERE m.well_id = d.well_id AND m.month = d.month AND m.record_days = 0;
+END $$;
 
--- Daily rows into well-months. (A COPY's rows are grouped in memory: with the default 4 MB, a
--- million rows' well-months would be grouped on disk.)
+-- Daily rows into well-months: the statement's rows, signed, grouped per well and month.
+-- (A COPY's rows are grouped in memory: with the default 4 MB, a million rows' well-months
+-- would be grouped on disk.)
 CREATE FUNCTION odm_well_months_apply() RETURNS trigger LANGUAGE plpgsql
 SET work_mem = '64MB' AS $$
+DECLARE
+    deltas odm_well_month[];
 BEGIN
-    EXECUTE format($sql$
-        WITH changes AS (%s)
-        INSERT INTO odm_well_month AS m
-        SELECT well_id, odm_month_start(production_date),
-               sum(sign),
-               sum(CASE WHEN hours_on IS NOT NULL THEN sign ELSE 0 END),
-               sum(CASE WHEN hours_on > 0 THEN sign ELSE 0 END),
-               coalesce(sum(sign * hours_on), 0), coalesce(sum(sign * oil), 0),
-               coalesce(sum(sign * gas), 0), coalesce(sum(sign * water), 0),
-               coalesce(sum(sign * water_injected), 0), coalesce(sum(sign * oil_sold), 0),
-               coalesce(sum(sign * sales_value), 0)
-        FROM changes
-        GROUP BY 1, 2
-        ON CONFLICT (well_id, month) DO UPDATE SET
-            record_days = m.record_days + EXCLUDED.record_days,
-            measured_days = m.measured_days + EXCLUDED.measured_days,
-            producing_days = m.producing_days + EXCLUDED.producing_days,
-            hours_on = m.hours_on + EXCLUDED.hours_on,
-            oil = m.oil + EXCLUDED.oil,
-            gas = m.gas + EXCLUDED.gas,
-            water = m.water + EXCLUDED.water,
-            water_injected = m.water_injected + EXCLUDED.water_injected,
-            oil_sold = m.oil_sold + EXCLUDED.oil_sold,
-            sales_value = m.sales_value + EXCLUDED.sales_value
-    $sql$, odm_signed_changes(TG_OP));
-    IF TG_OP <> 'INSERT' THEN
-        DELETE FROM odm_well_month m
-        USING (SELECT DISTINCT well_id, odm_month_start(production_date) AS month
-               FROM old_rows) o
-        WHERE m.well_id = o.well_id AND m.month = o.month AND m.record_days = 0;
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(ROW(g.*)::odm_well_month) INTO deltas
+        FROM (SELECT well_id, odm_month_start(production_date), count(*), count(hours_on),
+                     count(*) FILTER (WHERE hours_on > 0), coalesce(sum(hours_on), 0),
+                     coalesce(sum(oil), 0), coalesce(sum(gas), 0), coalesce(sum(water), 0),
+                     coalesce(sum(water_injected), 0), coalesce(sum(oil_sold), 0),
+                     coalesce(sum(sales_value), 0)
+              FROM new_rows GROUP BY 1, 2) g;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(ROW(g.*)::odm_well_month) INTO deltas
+        FROM (SELECT well_id, odm_month_start(production_date), -count(*),
+                     -count(hours_on), -count(*) FILTER (WHERE hours_on > 0),
+                     -coalesce(sum(hours_on), 0), -coalesce(sum(oil), 0),
+                     -coalesce(sum(gas), 0), -coalesce(sum(water), 0),
+                     -coalesce(sum(water_injected), 0), -coalesce(sum(oil_sold), 0),
+                     -coalesce(sum(sales_value), 0)
+              FROM old_rows GROUP BY 1, 2) g;
+    ELSE
+        SELECT array_agg(ROW(g.*)::odm_well_month) INTO deltas
+        FROM (SELECT well_id, odm_month_start(production_date), sum(sign),
+                     sum(CASE WHEN hours_on IS NOT NULL THEN sign ELSE 0 END),
+                     sum(CASE WHEN hours_on > 0 THEN sign ELSE 0 END),
+                     coalesce(sum(sign * hours_on), 0), coalesce(sum(sign * oil), 0),
+                     coalesce(sum(sign * gas), 0), coalesce(sum(sign * water), 0),
+                     coalesce(sum(sign * water_injected), 0),
+                     coalesce(sum(sign * oil_sold), 0), coalesce(sum(sign * sales_value), 0)
+              FROM (SELECT 1 AS sign, * FROM new_rows
+                    UNION ALL SELECT -1, * FROM old_rows) c
+              GROUP BY 1, 2) g;
     END IF;
+    PERFORM odm_well_months_add(deltas);
     RETURN NULL;
 END $$;
 
--- Well-months into their division's month and year. A well counts in a month while it has
--- that well-month, and in a year while it has a month in it: from how many it has now and
--- how many the statement added (net).
-CREATE FUNCTION odm_division_months_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Well-months added (as they are now) and removed (as they were; an update is both) into
+-- their division's month and year. A well counts in a month while it has that well-month,
+-- and in a year while it has a month in it: from how many it has now and how many the
+-- statement added (net).
+CREATE FUNCTION odm_division_months_add(added odm_well_month[], removed odm_well_month[])
+RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    EXECUTE format($sql$
-        WITH changes AS (%s)
-        INSERT INTO odm_division_month AS d
-        SELECT w.division_id, c.month, sum(c.sign),
-               sum(c.sign * c.record_days), sum(c.sign * c.measured_days),
-               sum(c.sign * c.producing_days), sum(c.sign * c.hours_on), sum(c.sign * c.oil),
-               sum(c.sign * c.gas), sum(c.sign * c.water), sum(c.sign * c.water_injected),
-               sum(c.sign * c.oil_sold), sum(c.sign * c.sales_value)
-        FROM changes c
-        JOIN odm_well w ON w.well_id = c.well_id
+    WITH changes AS (
+        SELECT 1 AS sign, * FROM unnest(added)
+        UNION ALL
+        SELECT -1, * FROM unnest(removed)
+    )
+    INSERT INTO odm_division_month AS d
+    SELECT w.division_id, c.month, sum(c.sign),
+           sum(c.sign * c.record_days), sum(c.sign * c.measured_days),
+           sum(c.sign * c.producing_days), sum(c.sign * c.hours_on), sum(c.sign * c.oil),
+           sum(c.sign * c.gas), sum(c.sign * c.water), sum(c.sign * c.water_injected),
+           sum(c.sign * c.oil_sold), sum(c.sign * c.sales_value)
+    FROM changes c
+    JOIN odm_well w ON w.well_id = c.well_id
+    GROUP BY 1, 2
+    ON CONFLICT (division_id, month) DO UPDATE SET
+        well_count = d.well_count + EXCLUDED.well_count,
+        record_days = d.record_days + EXCLUDED.record_days,
+        measured_days = d.measured_days + EXCLUDED.measured_days,
+        producing_days = d.producing_days + EXCLUDED.producing_days,
+        hours_on = d.hours_on + EXCLUDED.hours_on,
+        oil = d.oil + EXCLUDED.oil,
+        gas = d.gas + EXCLUDED.gas,
+        water = d.water + EXCLUDED.water,
+        water_injected = d.water_injected + EXCLUDED.water_injected,
+        oil_sold = d.oil_sold + EXCLUDED.oil_sold,
+        sales_value = d.sales_value + EXCLUDED.sales_value;
+    WITH changes AS (
+        SELECT 1 AS sign, * FROM unnest(added)
+        UNION ALL
+        SELECT -1, * FROM unnest(removed)
+    ),
+    years AS (
+        SELECT well_id, odm_year_start(month) AS year_start, sum(sign) AS net,
+               sum(sign * record_days) AS record_days,
+               sum(sign * measured_days) AS measured_days,
+               sum(sign * producing_days) AS producing_days,
+               sum(sign * hours_on) AS hours_on, sum(sign * oil) AS oil,
+               sum(sign * gas) AS gas, sum(sign * water) AS water,
+               sum(sign * water_injected) AS water_injected,
+               sum(sign * oil_sold) AS oil_sold, sum(sign * sales_value) AS sales_value
+        FROM changes
         GROUP BY 1, 2
-        ON CONFLICT (division_id, month) DO UPDATE SET
-            well_count = d.well_count + EXCLUDED.well_count,
-            record_days = d.record_days + EXCLUDED.record_days,
-            measured_days = d.measured_days + EXCLUDED.measured_days,
-            producing_days = d.producing_days + EXCLUDED.producing_days,
-            hours_on = d.hours_on + EXCLUDED.hours_on,
-            oil = d.oil + EXCLUDED.oil,
-            gas = d.gas + EXCLUDED.gas,
-            water = d.water + EXCLUDED.water,
-            water_injected = d.water_injected + EXCLUDED.water_injected,
-            oil_sold = d.oil_sold + EXCLUDED.oil_sold,
-            sales_value = d.sales_value + EXCLUDED.sales_value
-    $sql$, odm_signed_changes(TG_OP));
-    EXECUTE format($sql$
-        WITH changes AS (%s),
-        years AS (
-            SELECT well_id, odm_year_start(month) AS year_start, sum(sign) AS net,
-                   sum(sign * record_days) AS record_days,
-                   sum(sign * measured_days) AS measured_days,
-                   sum(sign * producing_days) AS producing_days,
-                   sum(sign * hours_on) AS hours_on, sum(sign * oil) AS oil,
-                   sum(sign * gas) AS gas, sum(sign * water) AS water,
-                   sum(sign * water_injected) AS water_injected,
-                   sum(sign * oil_sold) AS oil_sold, sum(sign * sales_value) AS sales_value
-            FROM changes
-            GROUP BY 1, 2
-        )
-        INSERT INTO odm_division_year AS d
-        SELECT w.division_id, y.year_start,
-               sum(CASE WHEN now.months > 0 THEN 1 ELSE 0 END
-                   - CASE WHEN now.months - y.net > 0 THEN 1 ELSE 0 END),
-               sum(y.record_days), sum(y.measured_days), sum(y.producing_days),
-               sum(y.hours_on), sum(y.oil), sum(y.gas), sum(y.water), sum(y.water_injected),
-               sum(y.oil_sold), sum(y.sales_value)
-        FROM years y
-        JOIN odm_well w ON w.well_id = y.well_id
-        CROSS JOIN LATERAL (
-            SELECT count(*) AS months
-            FROM odm_well_month m
-            WHERE m.well_id = y.well_id
-              AND m.month >= y.year_start
-              AND m.month < (y.year_start + interval '1 year')::date
-        ) now
-        GROUP BY 1, 2
-        ON CONFLICT (division_id, year_start) DO UPDATE SET
-            well_count = d.well_count + EXCLUDED.well_count,
-            record_days = d.record_days + EXCLUDED.record_days,
-            measured_days = d.measured_days + EXCLUDED.measured_days,
-            producing_days = d.producing_days + EXCLUDED.producing_days,
-            hours_on = d.hours_on + EXCLUDED.hours_on,
-            oil = d.oil + EXCLUDED.oil,
-            gas = d.gas + EXCLUDED.gas,
-            water = d.water + EXCLUDED.water,
-            water_injected = d.water_injected + EXCLUDED.water_injected,
-            oil_sold = d.oil_sold + EXCLUDED.oil_sold,
-            sales_value = d.sales_value + EXCLUDED.sales_value
-    $sql$, odm_signed_changes(TG_OP));
-    IF TG_OP = 'DELETE' THEN
+    )
+    INSERT INTO odm_division_year AS d
+    SELECT w.division_id, y.year_start,
+           sum(CASE WHEN now.months > 0 THEN 1 ELSE 0 END
+               - CASE WHEN now.months - y.net > 0 THEN 1 ELSE 0 END),
+           sum(y.record_days), sum(y.measured_days), sum(y.producing_days),
+           sum(y.hours_on), sum(y.oil), sum(y.gas), sum(y.water), sum(y.water_injected),
+           sum(y.oil_sold), sum(y.sales_value)
+    FROM years y
+    JOIN odm_well w ON w.well_id = y.well_id
+    CROSS JOIN LATERAL (
+        -- Only when the statement added or removed well-months of the year.
+        SELECT count(*) AS months
+        FROM odm_well_month m
+        WHERE y.net <> 0
+          AND m.well_id = y.well_id
+          AND m.month >= y.year_start
+          AND m.month < (y.year_start + interval '1 year')::date
+    ) now
+    GROUP BY 1, 2
+    ON CONFLICT (division_id, year_start) DO UPDATE SET
+        well_count = d.well_count + EXCLUDED.well_count,
+        record_days = d.record_days + EXCLUDED.record_days,
+        measured_days = d.measured_days + EXCLUDED.measured_days,
+        producing_days = d.producing_days + EXCLUDED.producing_days,
+        hours_on = d.hours_on + EXCLUDED.hours_on,
+        oil = d.oil + EXCLUDED.oil,
+        gas = d.gas + EXCLUDED.gas,
+        water = d.water + EXCLUDED.water,
+        water_injected = d.water_injected + EXCLUDED.water_injected,
+        oil_sold = d.oil_sold + EXCLUDED.oil_sold,
+        sales_value = d.sales_value + EXCLUDED.sales_value;
+    -- Only a delete of well-months (nothing added) can leave a division's month or year
+    -- without wells.
+    IF cardinality(added) = 0 THEN
         DELETE FROM odm_division_month d
-        USING (SELECT DISTINCT w.division_id, o.month
-               FROM old_rows o JOIN odm_well w ON w.well_id = o.well_id) t
+        USING (SELECT DISTINCT w.division_id, r.month
+               FROM unnest(removed) r JOIN odm_well w ON w.well_id = r.well_id) t
         WHERE d.division_id = t.division_id AND d.month = t.month AND d.well_count = 0;
         DELETE FROM odm_division_year d
-        USING (SELECT DISTINCT w.division_id, odm_year_start(o.month) AS year_start
-               FROM old_rows o JOIN odm_well w ON w.well_id = o.well_id) t
+        USING (SELECT DISTINCT w.division_id, odm_year_start(r.month) AS year_start
+               FROM unnest(removed) r JOIN odm_well w ON w.well_id = r.well_id) t
         WHERE d.division_id = t.division_id AND d.year_start = t.year_start
           AND d.well_count = 0;
     END IF;
+END $$;
+
+CREATE FUNCTION odm_division_months_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    added odm_well_month[] := '{}';
+    removed odm_well_month[] := '{}';
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        added := ARRAY(SELECT ROW(n.*)::odm_well_month FROM new_rows n);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        removed := ARRAY(SELECT ROW(o.*)::odm_well_month FROM old_rows o);
+    END IF;
+    PERFORM odm_division_months_add(added, removed);
     RETURN NULL;
 END $$;
 
--- Budget rows into their division's month.
-CREATE FUNCTION odm_division_budgets_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Budget rows added and removed into their division's month.
+CREATE FUNCTION odm_division_budgets_add(added odm_well_budget[], removed odm_well_budget[])
+RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    EXECUTE format($sql$
-        WITH changes AS (%s)
-        INSERT INTO odm_division_budget_month AS d
-        SELECT w.division_id, c.month, sum(c.sign), sum(c.sign * c.budget),
-               sum(c.sign * c.actual)
-        FROM changes c
-        JOIN odm_well w ON w.well_id = c.well_id
-        GROUP BY 1, 2
-        ON CONFLICT (division_id, month) DO UPDATE SET
-            budget_rows = d.budget_rows + EXCLUDED.budget_rows,
-            budget = d.budget + EXCLUDED.budget,
-            actual = d.actual + EXCLUDED.actual
-    $sql$, odm_signed_changes(TG_OP));
-    IF TG_OP <> 'INSERT' THEN
-        DELETE FROM odm_division_budget_month d
-        USING (SELECT DISTINCT w.division_id, o.month
-               FROM old_rows o JOIN odm_well w ON w.well_id = o.well_id) t
-        WHERE d.division_id = t.division_id AND d.month = t.month AND d.budget_rows = 0;
+    WITH changes AS (
+        SELECT 1 AS sign, * FROM unnest(added)
+        UNION ALL
+        SELECT -1, * FROM unnest(removed)
+    )
+    INSERT INTO odm_division_budget_month AS d
+    SELECT w.division_id, c.month, sum(c.sign), sum(c.sign * c.budget),
+           sum(c.sign * c.actual)
+    FROM changes c
+    JOIN odm_well w ON w.well_id = c.well_id
+    GROUP BY 1, 2
+    ON CONFLICT (division_id, month) DO UPDATE SET
+        budget_rows = d.budget_rows + EXCLUDED.budget_rows,
+        budget = d.budget + EXCLUDED.budget,
+        actual = d.actual + EXCLUDED.actual;
+    DELETE FROM odm_division_budget_month d
+    USING (SELECT DISTINCT w.division_id, r.month
+           FROM unnest(removed) r JOIN odm_well w ON w.well_id = r.well_id) t
+    WHERE d.division_id = t.division_id AND d.month = t.month AND d.budget_rows = 0;
+END $$;
+
+CREATE FUNCTION odm_division_budgets_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    added odm_well_budget[] := '{}';
+    removed odm_well_budget[] := '{}';
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        added := ARRAY(SELECT ROW(n.*)::odm_well_budget FROM new_rows n);
     END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        removed := ARRAY(SELECT ROW(o.*)::odm_well_budget FROM old_rows o);
+    END IF;
+    PERFORM odm_division_budgets_add(added, removed);
     RETURN NULL;
 END $$;
 
