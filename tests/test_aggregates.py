@@ -390,3 +390,24 @@ def test_budget_vs_actual_equals_the_sums_of_the_budget_rows(
         expected = truth[(r["period"], r["entity_id"])]
         got = [r["budget"], r["budget_to_date"], r["actual_to_date"]]
         assert got == pytest.approx(expected, abs=1e-3)
+
+
+def test_a_truncate_empties_the_aggregates_of_its_rows(
+    backend: str, fresh_database: tuple[str, DemoData]
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's (and fires no row or statement trigger)")
+    url, _ = fresh_database
+
+    async def run() -> list[int]:
+        db = open_database(Settings(database_url=url), url)
+        await db.open()
+        try:
+            await db.execute("TRUNCATE odm_daily_production, odm_well_budget", {})
+            tables = [a.table for a in consistency.AGGREGATES if a.table != "odm_well_totals"]
+            counts = [(await db.fetch_all(f"SELECT COUNT(*) FROM {t}", {}))[0][0] for t in tables]
+            return [int(count) for count in counts]
+        finally:
+            await db.close()
+
+    assert asyncio.run(run()) == [0, 0, 0, 0]

@@ -13,11 +13,9 @@
 -- while it sums at least one row: the last one gone, it is deleted. Sums are running sums
 -- (like odm_well_totals); `odm check` compares them with a fresh recomputation.
 --
--- The triggers are statement-level, like the totals': each statement's rows are grouped once
--- (a COPY of millions of daily rows is one grouped upsert of its well-months), and the
--- well-months it changed are grouped again into their divisions by the triggers of
--- odm_well_month. The trigger functions hand their transition tables, grouped or as they
--- are, to functions whose statements are static (planned once per session).
+-- The triggers are statement-level, like the totals': each statement's daily rows are
+-- grouped once per well-month (a COPY of millions of rows is one grouped upsert), and one
+-- statement adds those changes to the well-months and to their divisions' months and years.
 
 CREATE TABLE odm_well_month (
     well_id         bigint NOT NULL REFERENCES odm_well (well_id),
@@ -84,30 +82,123 @@ AS $$ SELECT day - (extract(day FROM day)::integer - 1) $$;
 CREATE FUNCTION odm_year_start(day date) RETURNS date LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT make_date(extract(year FROM day)::integer, 1, 1) $$;
 
--- Well-months changed by some rows: each row's day counts and volumes, signed (+1 for a row
--- as it is now, -1 as it was), summed per well and month, added to odm_well_month; a
--- well-month left with no day is deleted. (The functions take arrays so that their
--- statements are written, and planned, once: a transition table can be read only by the
--- trigger's own function.)
-CREATE FUNCTION odm_well_months_add(deltas odm_well_month[]) RETURNS void
+-- Some daily rows' changes, summed per well-month (`deltas`: day counts and volumes of the
+-- rows as they are now minus as they were), added to the well-months and, in the same
+-- statement, to their divisions' months and years. A well-month whose day count grows from
+-- nothing began (its well counts in its division's month, and in the year unless it had
+-- another month there); one left with no day ended, and is deleted with any division month
+-- or year left without wells. (The trigger functions take the transition tables, which only
+-- they can read, to arrays, so that these statements are written and planned once.)
+CREATE FUNCTION odm_month_aggregates_add(deltas odm_well_month[]) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    ended boolean;
 BEGIN
-    INSERT INTO odm_well_month AS m
-    SELECT * FROM unnest(deltas)
-    ON CONFLICT (well_id, month) DO UPDATE SET
-        record_days = m.record_days + EXCLUDED.record_days,
-        measured_days = m.measured_days + EXCLUDED.measured_days,
-        producing_days = m.producing_days + EXCLUDED.producing_days,
-        hours_on = m.hours_on + EXCLUDED.hours_on,
-        oil = m.oil + EXCLUDED.oil,
-        gas = m.gas + EXCLUDED.gas,
-        water = m.water + EXCLUDED.water,
-        water_injected = m.water_injected + EXCLUDED.water_injected,
-        oil_sold = m.oil_sold + EXCLUDED.oil_sold,
-        sales_value = m.sales_value + EXCLUDED.sales_value;
-    DELETE FROM odm_well_month m
-    USING unnest(deltas) d
-    WHERE m.well_id = d.well_id AND m.month = d.month AND m.record_days = 0;
+    WITH summed AS (
+        INSERT INTO odm_well_month AS m
+        SELECT * FROM unnest(deltas)
+        ON CONFLICT (well_id, month) DO UPDATE SET
+            record_days = m.record_days + EXCLUDED.record_days,
+            measured_days = m.measured_days + EXCLUDED.measured_days,
+            producing_days = m.producing_days + EXCLUDED.producing_days,
+            hours_on = m.hours_on + EXCLUDED.hours_on,
+            oil = m.oil + EXCLUDED.oil,
+            gas = m.gas + EXCLUDED.gas,
+            water = m.water + EXCLUDED.water,
+            water_injected = m.water_injected + EXCLUDED.water_injected,
+            oil_sold = m.oil_sold + EXCLUDED.oil_sold,
+            sales_value = m.sales_value + EXCLUDED.sales_value
+        RETURNING m.well_id, m.month, m.record_days
+    ),
+    changed AS (
+        SELECT w.division_id, d.*,
+               CASE WHEN s.record_days = d.record_days THEN 1
+                    WHEN s.record_days = 0 THEN -1
+                    ELSE 0 END AS wells
+        FROM unnest(deltas) d
+        JOIN summed s ON s.well_id = d.well_id AND s.month = d.month
+        JOIN odm_well w ON w.well_id = d.well_id
+    ),
+    -- A well's months in a year before this statement (its rows as the statement began),
+    -- only where a month began or ended.
+    years AS (
+        SELECT c.division_id, c.well_id, odm_year_start(c.month) AS year_start,
+               sum(c.wells) AS net
+        FROM changed c
+        WHERE c.wells <> 0
+        GROUP BY 1, 2, 3
+    ),
+    year_wells AS (
+        SELECT y.division_id, y.year_start,
+               sum(CASE WHEN before.months + y.net > 0 THEN 1 ELSE 0 END
+                   - CASE WHEN before.months > 0 THEN 1 ELSE 0 END) AS wells
+        FROM years y
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS months
+            FROM odm_well_month m
+            WHERE m.well_id = y.well_id
+              AND m.month >= y.year_start
+              AND m.month < (y.year_start + interval '1 year')::date
+        ) before
+        GROUP BY 1, 2
+    ),
+    division_months AS (
+        INSERT INTO odm_division_month AS dm
+        SELECT division_id, month, sum(wells), sum(record_days), sum(measured_days),
+               sum(producing_days), sum(hours_on), sum(oil), sum(gas), sum(water),
+               sum(water_injected), sum(oil_sold), sum(sales_value)
+        FROM changed
+        GROUP BY 1, 2
+        ON CONFLICT (division_id, month) DO UPDATE SET
+            well_count = dm.well_count + EXCLUDED.well_count,
+            record_days = dm.record_days + EXCLUDED.record_days,
+            measured_days = dm.measured_days + EXCLUDED.measured_days,
+            producing_days = dm.producing_days + EXCLUDED.producing_days,
+            hours_on = dm.hours_on + EXCLUDED.hours_on,
+            oil = dm.oil + EXCLUDED.oil,
+            gas = dm.gas + EXCLUDED.gas,
+            water = dm.water + EXCLUDED.water,
+            water_injected = dm.water_injected + EXCLUDED.water_injected,
+            oil_sold = dm.oil_sold + EXCLUDED.oil_sold,
+            sales_value = dm.sales_value + EXCLUDED.sales_value
+    )
+    INSERT INTO odm_division_year AS dy
+    SELECT c.division_id, odm_year_start(c.month), coalesce(max(yw.wells), 0),
+           sum(c.record_days), sum(c.measured_days), sum(c.producing_days), sum(c.hours_on),
+           sum(c.oil), sum(c.gas), sum(c.water), sum(c.water_injected), sum(c.oil_sold),
+           sum(c.sales_value)
+    FROM changed c
+    LEFT JOIN year_wells yw
+           ON yw.division_id = c.division_id AND yw.year_start = odm_year_start(c.month)
+    GROUP BY 1, 2
+    ON CONFLICT (division_id, year_start) DO UPDATE SET
+        well_count = dy.well_count + EXCLUDED.well_count,
+        record_days = dy.record_days + EXCLUDED.record_days,
+        measured_days = dy.measured_days + EXCLUDED.measured_days,
+        producing_days = dy.producing_days + EXCLUDED.producing_days,
+        hours_on = dy.hours_on + EXCLUDED.hours_on,
+        oil = dy.oil + EXCLUDED.oil,
+        gas = dy.gas + EXCLUDED.gas,
+        water = dy.water + EXCLUDED.water,
+        water_injected = dy.water_injected + EXCLUDED.water_injected,
+        oil_sold = dy.oil_sold + EXCLUDED.oil_sold,
+        sales_value = dy.sales_value + EXCLUDED.sales_value;
+    -- Only rows taken away can end a well-month.
+    SELECT EXISTS (SELECT 1 FROM unnest(deltas) d WHERE d.record_days < 0) INTO ended;
+    IF ended THEN
+        DELETE FROM odm_well_month m
+        USING unnest(deltas) d
+        WHERE m.well_id = d.well_id AND m.month = d.month AND m.record_days = 0;
+        DELETE FROM odm_division_month dm
+        USING (SELECT DISTINCT w.division_id, d.month
+               FROM unnest(deltas) d JOIN odm_well w ON w.well_id = d.well_id) t
+        WHERE dm.division_id = t.division_id AND dm.month = t.month AND dm.well_count = 0;
+        DELETE FROM odm_division_year dy
+        USING (SELECT DISTINCT w.division_id, odm_year_start(d.month) AS year_start
+               FROM unnest(deltas) d JOIN odm_well w ON w.well_id = d.well_id) t
+        WHERE dy.division_id = t.division_id AND dy.year_start = t.year_start
+          AND dy.well_count = 0;
+    END IF;
 END $$;
 
 -- Daily rows into well-months: the statement's rows, signed, grouped per well and month.
@@ -148,118 +239,7 @@ BEGIN
                     UNION ALL SELECT -1, * FROM old_rows) c
               GROUP BY 1, 2) g;
     END IF;
-    PERFORM odm_well_months_add(deltas);
-    RETURN NULL;
-END $$;
-
--- Well-months added (as they are now) and removed (as they were; an update is both) into
--- their division's month and year. A well counts in a month while it has that well-month,
--- and in a year while it has a month in it: from how many it has now and how many the
--- statement added (net).
-CREATE FUNCTION odm_division_months_add(added odm_well_month[], removed odm_well_month[])
-RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    WITH changes AS (
-        SELECT 1 AS sign, * FROM unnest(added)
-        UNION ALL
-        SELECT -1, * FROM unnest(removed)
-    )
-    INSERT INTO odm_division_month AS d
-    SELECT w.division_id, c.month, sum(c.sign),
-           sum(c.sign * c.record_days), sum(c.sign * c.measured_days),
-           sum(c.sign * c.producing_days), sum(c.sign * c.hours_on), sum(c.sign * c.oil),
-           sum(c.sign * c.gas), sum(c.sign * c.water), sum(c.sign * c.water_injected),
-           sum(c.sign * c.oil_sold), sum(c.sign * c.sales_value)
-    FROM changes c
-    JOIN odm_well w ON w.well_id = c.well_id
-    GROUP BY 1, 2
-    ON CONFLICT (division_id, month) DO UPDATE SET
-        well_count = d.well_count + EXCLUDED.well_count,
-        record_days = d.record_days + EXCLUDED.record_days,
-        measured_days = d.measured_days + EXCLUDED.measured_days,
-        producing_days = d.producing_days + EXCLUDED.producing_days,
-        hours_on = d.hours_on + EXCLUDED.hours_on,
-        oil = d.oil + EXCLUDED.oil,
-        gas = d.gas + EXCLUDED.gas,
-        water = d.water + EXCLUDED.water,
-        water_injected = d.water_injected + EXCLUDED.water_injected,
-        oil_sold = d.oil_sold + EXCLUDED.oil_sold,
-        sales_value = d.sales_value + EXCLUDED.sales_value;
-    WITH changes AS (
-        SELECT 1 AS sign, * FROM unnest(added)
-        UNION ALL
-        SELECT -1, * FROM unnest(removed)
-    ),
-    years AS (
-        SELECT well_id, odm_year_start(month) AS year_start, sum(sign) AS net,
-               sum(sign * record_days) AS record_days,
-               sum(sign * measured_days) AS measured_days,
-               sum(sign * producing_days) AS producing_days,
-               sum(sign * hours_on) AS hours_on, sum(sign * oil) AS oil,
-               sum(sign * gas) AS gas, sum(sign * water) AS water,
-               sum(sign * water_injected) AS water_injected,
-               sum(sign * oil_sold) AS oil_sold, sum(sign * sales_value) AS sales_value
-        FROM changes
-        GROUP BY 1, 2
-    )
-    INSERT INTO odm_division_year AS d
-    SELECT w.division_id, y.year_start,
-           sum(CASE WHEN now.months > 0 THEN 1 ELSE 0 END
-               - CASE WHEN now.months - y.net > 0 THEN 1 ELSE 0 END),
-           sum(y.record_days), sum(y.measured_days), sum(y.producing_days),
-           sum(y.hours_on), sum(y.oil), sum(y.gas), sum(y.water), sum(y.water_injected),
-           sum(y.oil_sold), sum(y.sales_value)
-    FROM years y
-    JOIN odm_well w ON w.well_id = y.well_id
-    CROSS JOIN LATERAL (
-        -- Only when the statement added or removed well-months of the year.
-        SELECT count(*) AS months
-        FROM odm_well_month m
-        WHERE y.net <> 0
-          AND m.well_id = y.well_id
-          AND m.month >= y.year_start
-          AND m.month < (y.year_start + interval '1 year')::date
-    ) now
-    GROUP BY 1, 2
-    ON CONFLICT (division_id, year_start) DO UPDATE SET
-        well_count = d.well_count + EXCLUDED.well_count,
-        record_days = d.record_days + EXCLUDED.record_days,
-        measured_days = d.measured_days + EXCLUDED.measured_days,
-        producing_days = d.producing_days + EXCLUDED.producing_days,
-        hours_on = d.hours_on + EXCLUDED.hours_on,
-        oil = d.oil + EXCLUDED.oil,
-        gas = d.gas + EXCLUDED.gas,
-        water = d.water + EXCLUDED.water,
-        water_injected = d.water_injected + EXCLUDED.water_injected,
-        oil_sold = d.oil_sold + EXCLUDED.oil_sold,
-        sales_value = d.sales_value + EXCLUDED.sales_value;
-    -- Only a delete of well-months (nothing added) can leave a division's month or year
-    -- without wells.
-    IF cardinality(added) = 0 THEN
-        DELETE FROM odm_division_month d
-        USING (SELECT DISTINCT w.division_id, r.month
-               FROM unnest(removed) r JOIN odm_well w ON w.well_id = r.well_id) t
-        WHERE d.division_id = t.division_id AND d.month = t.month AND d.well_count = 0;
-        DELETE FROM odm_division_year d
-        USING (SELECT DISTINCT w.division_id, odm_year_start(r.month) AS year_start
-               FROM unnest(removed) r JOIN odm_well w ON w.well_id = r.well_id) t
-        WHERE d.division_id = t.division_id AND d.year_start = t.year_start
-          AND d.well_count = 0;
-    END IF;
-END $$;
-
-CREATE FUNCTION odm_division_months_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    added odm_well_month[] := '{}';
-    removed odm_well_month[] := '{}';
-BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        added := ARRAY(SELECT ROW(n.*)::odm_well_month FROM new_rows n);
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        removed := ARRAY(SELECT ROW(o.*)::odm_well_month FROM old_rows o);
-    END IF;
-    PERFORM odm_division_months_add(added, removed);
+    PERFORM odm_month_aggregates_add(deltas);
     RETURN NULL;
 END $$;
 
@@ -298,6 +278,10 @@ BEGIN
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         removed := ARRAY(SELECT ROW(o.*)::odm_well_budget FROM old_rows o);
+    END IF;
+    -- An upsert fires the INSERT and the UPDATE trigger, one of them often for no row.
+    IF cardinality(added) + cardinality(removed) = 0 THEN
+        RETURN NULL;
     END IF;
     PERFORM odm_division_budgets_add(added, removed);
     RETURN NULL;
@@ -412,6 +396,8 @@ END $$;
 CREATE FUNCTION odm_aggregates_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_TABLE_NAME = 'odm_daily_production' THEN
+        DELETE FROM odm_division_year;
+        DELETE FROM odm_division_month;
         DELETE FROM odm_well_month;
     ELSE
         DELETE FROM odm_division_budget_month;
@@ -480,14 +466,3 @@ SELECT w.division_id, b.month, count(*), sum(b.budget), sum(b.actual)
 FROM odm_well_budget b
 JOIN odm_well w ON w.well_id = b.well_id
 GROUP BY 1, 2;
-
--- Created after the rows above were summed, so that they are not summed twice.
-CREATE TRIGGER odm_division_months_insert AFTER INSERT ON odm_well_month
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION odm_division_months_apply();
-CREATE TRIGGER odm_division_months_update AFTER UPDATE ON odm_well_month
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION odm_division_months_apply();
-CREATE TRIGGER odm_division_months_delete AFTER DELETE ON odm_well_month
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION odm_division_months_apply();
