@@ -392,6 +392,13 @@ def test_budget_vs_actual_equals_the_sums_of_the_budget_rows(
         assert got == pytest.approx(expected, abs=1e-3)
 
 
+@pytest.mark.parametrize("aggregate", consistency.AGGREGATES, ids=lambda a: a.table)
+def test_check_statements_parse_as_oracle(aggregate: consistency.Aggregate) -> None:
+    from tests.test_oracle_offline import oracle_problems
+
+    assert oracle_problems(aggregate.statement("oracle")) == []
+
+
 def test_a_truncate_empties_the_aggregates_of_its_rows(
     backend: str, fresh_database: tuple[str, DemoData]
 ) -> None:
