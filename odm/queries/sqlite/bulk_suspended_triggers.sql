@@ -1,5 +1,5 @@
 -- The row triggers a bulk load suspends (and restores) because it recomputes what they keep:
--- the per-well totals and the monthly aggregates (see rebuild_aggregates.sql).
+-- the per-well totals and the monthly aggregates (see rebuild_well_months.sql).
 SELECT name, sql
 FROM sqlite_master
 WHERE type = 'trigger'
