@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,6 +49,7 @@ class DataSet:
     rows: int
     well_id: int = SEED_WELL_ID
     division_id: int = SEED_DIVISION_ID
+    build_s: float | None = None  # seconds `odm demo` took, when this run built it
 
     @property
     def sqlite_file(self) -> Path:
@@ -60,27 +62,32 @@ def expected_rows(size: str) -> int:
     return DemoData(SIZES[size]).daily_row_count
 
 
-def ensure_dataset(size: str, backend: str, data_dir: Path, postgres_url: str) -> DataSet:
+def ensure_dataset(
+    size: str, backend: str, data_dir: Path, postgres_url: str, prefix: str = "odm_bench"
+) -> DataSet:
     """The data set of this size on this backend, built with `odm demo` if missing."""
-    return prepare(size, backend, _url(size, backend, data_dir, postgres_url))
+    return prepare(size, backend, _url(size, backend, data_dir, postgres_url, prefix))
 
 
 def prepare(size: str, backend: str, url: str) -> DataSet:
     """The data set of this size in the database at `url`, built there unless present."""
     rows = expected_rows(size)
+    build_s = None
     if _count_rows(url) != rows:
+        started = time.perf_counter()
         _build(url, SIZES[size])
+        build_s = time.perf_counter() - started
         found = _count_rows(url)
         if found != rows:
             raise RuntimeError(f"{url}: expected {rows:,} daily rows after building, found {found}")
-    return DataSet(size, backend, url, rows)
+    return DataSet(size, backend, url, rows, build_s=build_s)
 
 
-def _url(size: str, backend: str, data_dir: Path, postgres_url: str) -> str:
+def _url(size: str, backend: str, data_dir: Path, postgres_url: str, prefix: str) -> str:
     if backend == "sqlite":
         data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(data_dir / f'odm-{size}.db').resolve()}"
-    name = f"odm_bench_{size}"
+    name = f"{prefix}_{size}"
     with psycopg.connect(postgres_url, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:

@@ -72,6 +72,18 @@ class LoadResult:
     p99_ms: float
 
 
+@dataclass(frozen=True)
+class WriteResult:
+    """What writing daily rows costs on one data set."""
+
+    backend: str
+    size: str
+    rows: int
+    build_s: float | None  # `odm demo` of the data set, when this run built it
+    written: int
+    rows_per_s: float  # multi-row INSERTs through the triggers
+
+
 @dataclass
 class Results:
     """Everything one run measured, with the machine it ran on."""
@@ -81,6 +93,7 @@ class Results:
     exports: list[ExportResult] = field(default_factory=list)
     latencies: list[LatencyResult] = field(default_factory=list)
     loads: list[LoadResult] = field(default_factory=list)
+    writes: list[WriteResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def export(self, backend: str, size: str, system: str, fmt: str) -> ExportResult | None:
@@ -110,5 +123,6 @@ class Results:
             exports=[ExportResult(**row) for row in data["exports"]],
             latencies=[LatencyResult(**row) for row in data["latencies"]],
             loads=[LoadResult(**row) for row in data["loads"]],
+            writes=[WriteResult(**row) for row in data.get("writes", [])],
             notes=data["notes"],
         )

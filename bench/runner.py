@@ -22,8 +22,10 @@ from bench.scenarios import (
     export_dump,
     export_odm,
     export_seed_style,
+    rollup_latencies,
     seed_latencies,
     small_request_load,
+    write_cost,
 )
 from bench.targets import judge
 
@@ -31,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 T = TypeVar("T")
 BUSY = 0.3  # cores kept busy by other processes before a step; more is worth a note
+STEPS = ("exports", "latency", "rollups", "writes", "load")
 SETTLE_SECONDS = 120.0  # how long a step waits for a busy machine to calm down
 
 
@@ -46,6 +49,8 @@ class Run:
     out: Path
     command: str
     report_only: bool = False
+    steps: tuple[str, ...] = STEPS
+    postgres_prefix: str = "odm_bench"
 
 
 def parse(argv: Sequence[str]) -> Run:
@@ -58,6 +63,16 @@ def parse(argv: Sequence[str]) -> Run:
         "--postgres-url",
         default=os.environ.get("ODM_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
         help="a server where the benchmark may create odm_bench_* databases",
+    )
+    parser.add_argument(
+        "--postgres-prefix",
+        default="odm_bench",
+        help="names of the PostgreSQL data sets: <prefix>_<size>",
+    )
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help=f"comma-separated, of {list(STEPS)}",
     )
     parser.add_argument("--data-dir", type=Path, default=REPO / "bench/data")
     parser.add_argument("--results-dir", type=Path, default=REPO / "bench/results")
@@ -85,6 +100,8 @@ def parse(argv: Sequence[str]) -> Run:
         args.out,
         command,
         args.report_only,
+        tuple(args.steps.split(",")),
+        args.postgres_prefix,
     )
 
 
@@ -92,18 +109,30 @@ def measure(run: Run, results: Results, save: Callable[[], None]) -> None:
     """Every scenario on every backend and size, saving after each step."""
     for backend in run.backends:
         for size in run.sizes:
-            data = ensure_dataset(size, backend, run.data_dir, run.postgres_url)
-            for step in _exports(data, run.plan):
+            data = _dataset(run, size, backend)
+            if "writes" in run.steps:
+                step = partial(write_cost, data, run.plan.write_rows)
+                results.writes.append(_logged(f"{backend} {size} writes", step, results.notes))
+                save()
+            for step in _exports(data, run.plan) if "exports" in run.steps else []:
                 results.exports.append(_logged(f"{backend} {size} export", step, results.notes))
                 save()
-            step = partial(seed_latencies, data, run.plan)
-            results.latencies += _logged(f"{backend} {size} latency", step, results.notes)
-            save()
-        largest = ensure_dataset(run.sizes[-1], backend, run.data_dir, run.postgres_url)
+            for name, scenario in (("latency", seed_latencies), ("rollups", rollup_latencies)):
+                if name in run.steps:
+                    step = partial(scenario, data, run.plan)
+                    results.latencies += _logged(f"{backend} {size} {name}", step, results.notes)
+                    save()
+        if "load" not in run.steps:
+            continue
+        largest = _dataset(run, run.sizes[-1], backend)
         for workers in (1, 2):
             step = partial(small_request_load, largest, run.plan, workers)
             results.loads += _logged(f"{backend} load, {workers} workers", step, results.notes)
             save()
+
+
+def _dataset(run: Run, size: str, backend: str) -> DataSet:
+    return ensure_dataset(size, backend, run.data_dir, run.postgres_url, run.postgres_prefix)
 
 
 def _exports(data: DataSet, plan: Plan) -> list[Callable[[], ExportResult]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +12,16 @@ from bench.datasets import EXPORT_FIELDS, EXPORT_KEY, DataSet
 from bench.dumps import dump
 from bench.latency import measure_latency
 from bench.load import run_load
-from bench.results import DATASETTE, DUMP, ODM, SEED_STYLE, ExportResult, LatencyResult, LoadResult
+from bench.results import (
+    DATASETTE,
+    DUMP,
+    ODM,
+    SEED_STYLE,
+    ExportResult,
+    LatencyResult,
+    LoadResult,
+    WriteResult,
+)
 from bench.servers import (
     HOST,
     ServerSpec,
@@ -22,6 +32,8 @@ from bench.servers import (
     seed_style_server,
 )
 from bench.transfer import Transfer, client_name, download
+from bench.writes import write_rate
+from odm.demo import SEED_DIVISION_ID
 
 EXPORT_PATH = "/v1/production/daily"
 BIG_EXPORT_ROWS = 5_000_000
@@ -36,6 +48,7 @@ class Plan:
     load_seconds: float = 10.0
     connections: int = 32
     formats: tuple[str, ...] = ("json", "csv")
+    write_rows: int = 20_000  # daily rows written through the triggers per measurement
     # The seed-style baseline holds every row several times over (about 2 GB per million).
     seed_style_max_rows: int = 2_000_000
     results_dir: Path = Path("bench/results")
@@ -54,6 +67,30 @@ def seed_paths(data: DataSet) -> dict[str, str]:
         "/well-summary": f"/well-summary?{ids}",
         "/division-list": "/division-list",
     }
+
+
+ROLLUP = "/v1/production/rollup"
+DIVISION_MONTHS = f"{ROLLUP}?level=division&grain=month&division_id={SEED_DIVISION_ID}"
+# The rollup, cumulative and budget requests of issue 16, by label: the first five must answer
+# under 100 ms at p99 at 10M rows; the last two cut months, so they read daily rows too.
+ROLLUP_PATHS = {
+    "rollup division × year": f"{ROLLUP}?level=division&grain=year",
+    "rollup company × year": f"{ROLLUP}?level=company&grain=year",
+    "cumulative division, as_of 2026-10-31": (
+        "/v1/production/cumulative?as_of=2026-10-31&level=division"
+    ),
+    f"rollup division {SEED_DIVISION_ID} × month, 2025": (
+        f"{DIVISION_MONTHS}&start=2025-01-01&end=2025-12-31"
+    ),
+    "budget-vs-actual division × year": "/v1/budget-vs-actual?grain=year&level=division",
+    "cumulative division, as_of 2026-10-15 (cut month)": (
+        "/v1/production/cumulative?as_of=2026-10-15&level=division"
+    ),
+    f"rollup division {SEED_DIVISION_ID} × month, 2025-01-15..12-20 (cut months)": (
+        f"{DIVISION_MONTHS}&start=2025-01-15&end=2025-12-20"
+    ),
+}
+REQUIRED_ROLLUPS = tuple(ROLLUP_PATHS)[:5]
 
 
 def export_odm(data: DataSet, plan: Plan, fmt: str) -> ExportResult:
@@ -128,10 +165,19 @@ def _median(transfers: list[Transfer]) -> Transfer:
 
 def seed_latencies(data: DataSet, plan: Plan) -> list[LatencyResult]:
     """p50 and p99 of the seed endpoints, one request at a time, on one ODM worker."""
+    return _latencies(data, plan, seed_paths(data))
+
+
+def rollup_latencies(data: DataSet, plan: Plan) -> list[LatencyResult]:
+    """p50 and p99 of the rollup, cumulative and budget requests, one at a time."""
+    return _latencies(data, plan, ROLLUP_PATHS)
+
+
+def _latencies(data: DataSet, plan: Plan, paths: dict[str, str]) -> list[LatencyResult]:
     port = free_port()
     results = []
     with running(odm_server(data, port), port, plan.results_dir):
-        for label, path in seed_paths(data).items():
+        for label, path in paths.items():
             latency = measure_latency(HOST, port, path, plan.latency_samples)
             results.append(
                 LatencyResult(
@@ -145,6 +191,13 @@ def seed_latencies(data: DataSet, plan: Plan) -> list[LatencyResult]:
                 )
             )
     return results
+
+
+def write_cost(data: DataSet, rows: int) -> WriteResult:
+    """What writing daily rows costs: the demo build (a bulk load) and rows/s of multi-row
+    INSERTs through the triggers."""
+    rate = asyncio.run(write_rate(data.url, rows))
+    return WriteResult(data.backend, data.size, data.rows, data.build_s, rows, rate)
 
 
 def small_request_load(data: DataSet, plan: Plan, workers: int) -> list[LoadResult]:

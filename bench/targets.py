@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.results import DATASETTE, DUMP, ODM, SEED_STYLE, Results
+from bench.scenarios import REQUIRED_ROLLUPS
 
 RATIO_SIZE = "1m"
 LARGEST = "10m"
@@ -33,6 +34,7 @@ def judge(
         targets += _export_ratios(results, backend, ratio_size)
         targets += [_peak_rss(results, backend, largest), _ttfb(results, backend)]
         targets.append(_division_summary(results, backend, largest))
+        targets.append(_rollups(results, backend, largest))
     return targets
 
 
@@ -136,3 +138,16 @@ def _division_summary(results: Results, backend: str, size: str) -> Target:
     return Target(
         f"/division-summary p99 at {size.upper()} rows", backend, "not measured", "< 20 ms", None
     )
+
+
+def _rollups(results: Results, backend: str, size: str) -> Target:
+    """Issue 16: every required rollup, cumulative and budget request under 100 ms at p99."""
+    name = f"rollup, cumulative, budget p99 at {size.upper()} rows (worst of 5)"
+    p99s = [
+        r.p99_ms
+        for r in results.latencies
+        if (r.backend, r.size) == (backend, size) and r.endpoint in REQUIRED_ROLLUPS
+    ]
+    if len(p99s) < len(REQUIRED_ROLLUPS):
+        return Target(name, backend, "not measured", "< 100 ms", None)
+    return Target(name, backend, f"{max(p99s):.1f} ms", "< 100 ms", max(p99s) < 100)

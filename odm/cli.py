@@ -26,14 +26,21 @@ from rich.progress import (
 )
 from typer.core import TyperGroup
 
-from odm import importers
+from odm import consistency, importers
 from odm.api.auth import is_loopback_bind
 from odm.auth.audit import Change, record, record_in
 from odm.auth.identity import Caller, Role, format_divisions
 from odm.auth.keystore import create_key, find_keys, revoke_key, today_utc
 from odm.config import Settings
 from odm.db import open_database
-from odm.db.base import Database, DatabaseError, DatabaseUnavailable, Transaction, migrate
+from odm.db.base import (
+    Database,
+    DatabaseError,
+    DatabaseUnavailable,
+    Transaction,
+    migrate,
+    migration_scripts,
+)
 from odm.demo import DemoData, DemoSpec
 from odm.importers.guide import tables_guide
 from odm.importers.mapping import mapping_from_flags
@@ -66,6 +73,8 @@ HELP_LAYOUT: dict[str, Any] = {
 app = typer.Typer(help="ODM: Operations Data Management.", add_completion=False, **HELP_LAYOUT)
 console = Console(stderr=True)
 T = TypeVar("T")
+CHECK_TIMEOUT = 3600.0  # seconds one statement of `odm check` may take
+CHECK_SHOWN = 50  # differences printed (all are counted)
 
 DatabaseOption = Annotated[
     str | None,
@@ -169,6 +178,36 @@ def recompute_totals(database: DatabaseOption = None) -> None:
 
     _run(run())
     console.print("well totals recomputed from the daily and budget rows")
+
+
+@app.command()
+def check(database: DatabaseOption = None) -> None:
+    """Check the monthly aggregates and well totals against fresh sums of the rows (exit 1 if
+    any differs)."""
+
+    async def run() -> consistency.Report:
+        settings = _settings(database)
+        # It sums every row: more time than one API statement gets.
+        settings.statement_timeout = max(settings.statement_timeout, CHECK_TIMEOUT)
+        db = await _with_db(settings)
+        try:
+            current, latest = await db.schema_version(), migration_scripts(db.dialect)[-1][0]
+            if current < latest:
+                raise ValueError(f"schema version {current}: `odm init-db` upgrades it first")
+            return await consistency.check(db)
+        finally:
+            await db.close()
+
+    report = _run(run())
+    for difference in report.differences[:CHECK_SHOWN]:
+        typer.echo(str(difference))
+    if len(report.differences) > CHECK_SHOWN:
+        typer.echo(f"... and {len(report.differences) - CHECK_SHOWN} more differences")
+    compared = ", ".join(f"{count:,} rows of {table}" for table, count in report.keys.items())
+    if not report.consistent:
+        console.print(f"[red]{len(report.differences)} differences[/red] in {compared}")
+        raise typer.Exit(1)
+    console.print(f"no differences: {compared} equal fresh sums of the daily and budget rows")
 
 
 def _parse_date(text: str) -> dt.date:

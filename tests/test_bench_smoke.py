@@ -17,13 +17,16 @@ from bench.datasets import DataSet, prepare
 from bench.profile import top_frames
 from bench.results import DATASETTE, DUMP, ODM, SEED_STYLE, ExportResult, Results
 from bench.scenarios import (
+    ROLLUP_PATHS,
     Plan,
     export_datasette,
     export_dump,
     export_odm,
     export_seed_style,
+    rollup_latencies,
     seed_latencies,
     small_request_load,
+    write_cost,
 )
 from bench.targets import judge
 from tests.backends import empty_database
@@ -96,17 +99,28 @@ def test_small_request_load(tiny: DataSet, plan: Plan, workers: int) -> None:
         assert r.requests > 0 and r.errors == 0 and r.p99_ms >= r.p50_ms
 
 
+def test_rollup_latencies_and_write_cost(tiny: DataSet, plan: Plan) -> None:
+    latencies = rollup_latencies(tiny, plan)
+    assert [r.endpoint for r in latencies] == list(ROLLUP_PATHS)
+    assert all(r.p99_ms >= r.p50_ms > 0 for r in latencies)
+    writes = write_cost(tiny, 300)
+    assert (writes.written, writes.rows) == (300, tiny.rows) and writes.rows_per_s > 0
+    assert prepare("tiny", tiny.backend, tiny.url).build_s is None  # its rows are all back
+
+
 @pytest.mark.slow
 def test_report_and_chart(tiny: DataSet, plan: Plan, tmp_path: Path) -> None:
     results = Results({"cores": "2"}, "make bench")
     results.exports += [export_odm(tiny, plan, "json"), export_dump(tiny, plan)]
-    results.latencies += seed_latencies(tiny, plan)
+    results.latencies += seed_latencies(tiny, plan) + rollup_latencies(tiny, plan)
+    results.writes.append(write_cost(tiny, 100))
     results.save(tmp_path / "results.json")
     results = Results.load(tmp_path / "results.json")
     targets = judge(results, (tiny.backend,), ratio_size="tiny", largest="tiny")
     assert {t.met for t in targets if "dump" in t.name or "p99" in t.name} <= {True, False}
     text = report.render(results, targets, "performance.png", "Findings.")
     assert f"| {tiny.backend} | tiny | /division-summary |" in text
+    assert "## Writing daily rows" in text and f"| {tiny.backend} | tiny | " in text
     if importlib.util.find_spec("matplotlib"):
         assert chart.draw(results, "tiny", tmp_path / "performance.png")
         assert (tmp_path / "performance.png").stat().st_size > 1000

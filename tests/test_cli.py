@@ -13,7 +13,7 @@ from odm.db.base import migration_scripts
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", ["init-db", "demo", "recompute-totals", "serve"])
+@pytest.mark.parametrize("command", ["init-db", "demo", "check", "recompute-totals", "serve"])
 def test_every_command_has_help_and_a_database_option(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -23,9 +23,8 @@ def test_every_command_has_help_and_a_database_option(command: str) -> None:
 def test_init_db_then_demo_then_demo_again(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     versions = [version for version, _ in migration_scripts("sqlite")]
-    assert (
-        f"applied schema versions {versions}" in runner.invoke(app, ["init-db", "-d", url]).output
-    )
+    created = runner.invoke(app, ["init-db", "-d", url]).output
+    assert f"applied schema versions {versions}" in created
     assert "up to date" in runner.invoke(app, ["init-db", "-d", url]).output
     result = runner.invoke(app, ["demo", "-d", url, "--wells", "3", "--years", "1"])
     assert result.exit_code == 0, result.output

@@ -82,8 +82,8 @@ def queries_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     load_sql.cache_clear()
 
 
-OIL = "           COALESCE(SUM(p.oil), 0.0) AS oil,\n"
-GAS = "           COALESCE(SUM(p.gas), 0.0) AS gas,\n"
+OIL = "           COALESCE(SUM(s.oil), 0.0) AS oil,\n"
+GAS = "           COALESCE(SUM(s.gas), 0.0) AS gas,\n"
 # (SQL file, text of its SELECT list, the same with two columns swapped, a route using it)
 SWAPS = [
     (

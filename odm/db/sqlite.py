@@ -136,28 +136,52 @@ class SQLiteDatabase(Database):
 
     def _write_tables(self, tables: Sequence[TableRows], progress: Progress, replace: bool) -> None:
         with closing(self.connect()) as conn, _transaction(conn):
-            # Row triggers would double the load time of summed rows; the totals they keep
-            # are recomputed from the rows instead, and the triggers restored, inside this
-            # same transaction. Writes of other tables (monthly data, prices) keep them.
+            # Row triggers would multiply the load time of summed rows; what they keep (the
+            # totals and monthly aggregates) is summed again from the rows instead, and the
+            # triggers restored, inside this same transaction. Writes of other tables
+            # (monthly data, prices) keep them.
             summed = any(table.table in SUMMED_TABLES for table in tables)
-            triggers = (
-                conn.execute(load_sql("bulk_suspended_triggers", self.dialect)).fetchall()
-                if summed
-                else []
+            triggers = self._suspend_triggers(conn) if summed else []
+            # A database before schema version 6 (being filled to test its upgrade) has none.
+            aggregated = summed and bool(
+                conn.execute(load_sql("aggregates_exist", self.dialect)).fetchone()
             )
-            for name, _sql in triggers:
-                conn.execute(f'DROP TRIGGER "{name}"')
+            if aggregated and replace:
+                self._run_script(conn, "clear_aggregates")
             if replace:
                 for table in reversed(tables):
                     conn.execute(f"DELETE FROM {table.table}")
+            wells: set[int] = set()
             for table in tables:
-                rows = _counting(table.rows, progress) if table.counted else table.rows
-                conn.executemany(_insert_sql(table), rows)
-            if summed:
-                for statement in _statements(load_sql("recompute_well_totals", self.dialect)):
-                    conn.execute(statement)
+                conn.executemany(_insert_sql(table), _rows(table, progress, wells))
+            if aggregated:
+                self._sum_again(conn, wells)
+            elif summed:
+                self._run_script(conn, "recompute_well_totals")
             for _name, sql in triggers:
                 conn.execute(sql)
+
+    def _suspend_triggers(self, conn: sqlite3.Connection) -> list[tuple[str, str]]:
+        """Drop the triggers a bulk load replaces; their names and SQL, to restore them."""
+        triggers = conn.execute(load_sql("bulk_suspended_triggers", self.dialect)).fetchall()
+        for name, _sql in triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        return [(str(name), str(sql)) for name, sql in triggers]
+
+    def _sum_again(self, conn: sqlite3.Connection, wells: set[int]) -> None:
+        """The well-months of the wells a load wrote, then every division aggregate and
+        every total from the well-months (a few rows a well)."""
+        for well_id in sorted(wells):
+            self._run_script(conn, "rebuild_well_months", {"well_id": well_id})
+        self._run_script(conn, "rebuild_division_aggregates")
+        self._run_script(conn, "recompute_well_totals_from_months")
+
+    def _run_script(
+        self, conn: sqlite3.Connection, name: str, params: Mapping[str, Any] | None = None
+    ) -> None:
+        """Run the statements of one of the dialect's SQL files."""
+        for statement in _statements(load_sql(name, self.dialect)):
+            conn.execute(statement, params or {})
 
     async def execute(self, sql: str, params: Params) -> int:
         return await anyio.to_thread.run_sync(self._execute_write, sql, _adapt(params))
@@ -180,8 +204,7 @@ class SQLiteDatabase(Database):
 
     def _recompute_totals(self) -> None:
         with closing(self.connect()) as conn, _transaction(conn):
-            for statement in _statements(load_sql("recompute_well_totals", self.dialect)):
-                conn.execute(statement)
+            self._run_script(conn, "recompute_well_totals")
 
 
 class _SQLiteSession(Session):
@@ -292,6 +315,21 @@ def _on_conflict(columns: Sequence[str], key: Sequence[str]) -> str:
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
     action = f"UPDATE SET {updates}" if updates else "NOTHING"
     return f" ON CONFLICT ({', '.join(key)}) DO {action}"
+
+
+def _rows(table: TableRows, progress: Progress, wells: set[int]) -> Iterable[Row]:
+    """The table's rows as they are written: counted, and if they are daily rows, noting in
+    `wells` the wells whose well-months the load changes."""
+    rows = _counting(table.rows, progress) if table.counted else table.rows
+    if table.table == "odm_daily_production":
+        rows = _noting_wells(rows, table.columns.index("well_id"), wells)
+    return rows
+
+
+def _noting_wells(rows: Iterable[Row], index: int, wells: set[int]) -> Iterator[Row]:
+    for row in rows:
+        wells.add(row[index])
+        yield row
 
 
 def _counting(rows: Iterable[Row], progress: Progress) -> Iterator[Row]:

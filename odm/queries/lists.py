@@ -32,7 +32,9 @@ class ListQuery:
     other placeholders, and the columns it may be sorted by.
 
     A grouped query (`{filters}` inside a GROUP BY, `{where}` outside) takes its conditions
-    inside and resumes a page outside; a plain one takes both in `{where}`.
+    inside and resumes a page outside; a plain one takes both in `{where}`. A query that
+    sums a union of parts takes each part's conditions in its own placeholder (`branches`)
+    and resumes a page outside.
     """
 
     name: str
@@ -41,11 +43,12 @@ class ListQuery:
     sortable: Mapping[str, SortColumn]
     default_sort: tuple[str, ...]
     fills: Mapping[str, str] = field(default_factory=dict)
+    branches: Mapping[str, Conditions] = field(default_factory=dict)
 
     @property
     def grouped(self) -> bool:
         """Whether the query sums rows in groups (its conditions go inside)."""
-        return "{filters}" in load_sql(self.name, self.dialect)
+        return bool(self.branches) or "{filters}" in load_sql(self.name, self.dialect)
 
     def keys(self, names: Sequence[tuple[str, bool]] = ()) -> tuple[SortKey, ...]:
         """Sort keys of (field, descending) pairs, completed by the default keys (which end
@@ -68,9 +71,22 @@ class ListQuery:
         if not self.grouped:
             rows = Conditions((*self.conditions.parts, *resume.parts), self.conditions.params)
             return statement(self.name, self.dialect, rows.with_params(**resume.params), fills)
-        fills |= {"filters": self.conditions.sql(), "where": resume.sql()}
-        sql = render(self.name, self.dialect, fills)
-        return Query(self.name, sql, {**self.conditions.params, **resume.params})
+        fills["where"] = resume.sql()
+        params = {**self.conditions.params, **resume.params}
+        if not self.branches:
+            fills["filters"] = self.conditions.sql()
+        for placeholder, conditions in self.branches.items():
+            fills[placeholder] = conditions.sql()
+            params = _merged(params, conditions.params)
+        return Query(self.name, render(self.name, self.dialect, fills), params)
+
+
+def _merged(params: Mapping[str, Any], more: Mapping[str, Any]) -> dict[str, Any]:
+    """Both sets of parameters; a name bound to two values is a bug, not a choice."""
+    clash = [name for name in more if name in params and params[name] != more[name]]
+    if clash:
+        raise ValueError(f"parameters {clash} already bound to other values")
+    return {**params, **more}
 
 
 @dataclass(frozen=True)

@@ -4,25 +4,52 @@ rollups of as-reported monthly rows. Typed filters in, SQL out."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
+from odm.queries import periods
 from odm.queries.compose import Conditions, DivisionScope, SortColumn, period_expression
 from odm.queries.lists import ListQuery, MonthlyFilter, Span, monthly_conditions
+from odm.queries.periods import Range
 
 Level = Literal["well", "division", "company"]
 Grain = Literal["month", "year"]
 
-# Per level: the entity's id and name in a group of daily (or budget) rows.
+# Per level: the entity's id and name in a group of source rows (`s`, joined to its division).
 ENTITY = {
-    "well": ("w.well_id", "MAX(w.well_name)"),
-    "division": ("w.division_id", "MAX(d.division_name)"),
+    "well": ("s.well_id", "MAX(s.well_name)"),
+    "division": ("s.division_id", "MAX(d.division_name)"),
     "company": ("CAST(NULL AS INTEGER)", "CAST(NULL AS VARCHAR(100))"),
 }
 GROUPED_SORTABLE = {
     "period": SortColumn("r.period", str),
     "entity_id": SortColumn("r.entity_id", int),
 }
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a union a grouped query sums (see rollup.sql): the placeholder of its
+    conditions, and its columns of division, well (None: a division's rows) and first day."""
+
+    placeholder: str
+    division: str
+    well: str | None
+    first_day: str
+
+
+DIVISION_YEARS = Part("division_years", "y.division_id", None, "y.year_start")
+DIVISION_MONTHS = Part("division_months", "dm.division_id", None, "dm.month")
+WELL_MONTHS = Part("well_months", "w.division_id", "m.well_id", "m.month")
+# The days of the first and the last month a range cuts (as_of cuts one).
+FIRST_CUT_DAYS = Part("first_cut_days", "w.division_id", "p.well_id", "p.production_date")
+LAST_CUT_DAYS = Part("last_cut_days", "w.division_id", "p.well_id", "p.production_date")
+PRODUCTION_PARTS = (DIVISION_YEARS, DIVISION_MONTHS, WELL_MONTHS, FIRST_CUT_DAYS, LAST_CUT_DAYS)
+# The parts budget_vs_actual.sql reads.
+BUDGET_DIVISION_MONTHS = Part("division_months", "bm.division_id", None, "bm.month")
+BUDGET_WELL_MONTHS = Part("well_months", "w.division_id", "b.well_id", "b.month")
+BUDGET_PARTS = (BUDGET_DIVISION_MONTHS, BUDGET_WELL_MONTHS)
 
 
 @dataclass(frozen=True)
@@ -34,15 +61,47 @@ class RollupFilter:
     well_id: int | None = None
     span: Span = field(default_factory=Span)
 
+    @property
+    def by_division(self) -> bool:
+        """Whether the division aggregates can answer (they cannot single out a well)."""
+        return self.level != "well" and self.well_id is None
 
-def _well_conditions(scope: DivisionScope, f: RollupFilter, well_column: str) -> Conditions:
-    conditions = Conditions().in_scope(scope, "w.division_id")
-    conditions = conditions.where_equal("w.division_id", "division_id", f.division_id)
-    return conditions.where_equal(well_column, "well_id", f.well_id)
+
+def _part_conditions(
+    scope: DivisionScope, f: RollupFilter, part: Part, ranges: Sequence[Range]
+) -> Conditions:
+    """A part's conditions: the caller's divisions, the filters, and its periods (if none,
+    the part is not read at all)."""
+    conditions = Conditions().in_scope(scope, part.division)
+    conditions = conditions.where_equal(part.division, "division_id", f.division_id)
+    if part.well is not None:
+        conditions = conditions.where_equal(part.well, "well_id", f.well_id)
+    sql, params = periods.condition(part.first_day, ranges, part.placeholder)
+    return conditions.where(sql, **params)
+
+
+def _branches(
+    scope: DivisionScope,
+    f: RollupFilter,
+    reads: Mapping[Part, Sequence[Range]],
+    parts: Sequence[Part] = PRODUCTION_PARTS,
+) -> dict[str, Conditions]:
+    """Every part's conditions: the periods each reads, nothing from the others."""
+    return {p.placeholder: _part_conditions(scope, f, p, reads.get(p, ())) for p in parts}
+
+
+def _cut_days(cover: periods.Cover) -> dict[Part, tuple[Range, ...]]:
+    """The days of the months a range cuts, each month its own part (one range each)."""
+    return {FIRST_CUT_DAYS: cover.days[:1], LAST_CUT_DAYS: cover.days[1:]}
 
 
 def _grouped(
-    name: str, dialect: str, conditions: Conditions, level: Level, period: str | None
+    name: str,
+    dialect: str,
+    branches: Mapping[str, Conditions],
+    level: Level,
+    period: str | None,
+    params: Mapping[str, Any] | None = None,
 ) -> ListQuery:
     """A query grouped by period (if any) and entity (below company level)."""
     entity, entity_name = ENTITY[level]
@@ -54,23 +113,42 @@ def _grouped(
         fills["group_by"] = f"GROUP BY {', '.join(group)}" if group else ""
     default: tuple[str, ...] = ("period",) if period is not None else ()
     default += ("entity_id",) if level != "company" else ()
-    return ListQuery(name, dialect, conditions, GROUPED_SORTABLE, default, fills)
+    conditions = Conditions().with_params(**(params or {}))
+    return ListQuery(name, dialect, conditions, GROUPED_SORTABLE, default, fills, branches)
 
 
 def rollup(dialect: str, scope: DivisionScope, grain: Grain, f: RollupFilter) -> ListQuery:
-    """Daily rows summed per period and well, division or company (/v1/production/rollup)."""
-    conditions = f.span.limit(_well_conditions(scope, f, "p.well_id"), "p.production_date")
-    period = period_expression(dialect, grain, "p.production_date")
-    return _grouped("rollup", dialect, conditions, f.level, period)
+    """Daily rows summed per period and well, division or company (/v1/production/rollup).
+
+    Whole months of a division come from its monthly aggregate, whole years from its yearly
+    one; a year the span covers only in part counts its wells from their monthly rows.
+    """
+    # Whole years only where the division aggregates answer for years (else there are none).
+    cover = periods.cover(f.span, whole_years=f.by_division and grain == "year")
+    reads = {DIVISION_YEARS: cover.years, WELL_MONTHS: cover.months, **_cut_days(cover)}
+    if f.by_division and grain == "month":
+        reads = {DIVISION_MONTHS: cover.months, **_cut_days(cover)}
+    period = period_expression(dialect, grain, "s.first_day")
+    return _grouped("rollup", dialect, _branches(scope, f, reads), f.level, period)
 
 
 def cumulative(dialect: str, scope: DivisionScope, as_of: dt.date, f: RollupFilter) -> ListQuery:
     """Life, year and month to date volumes up to a day (/v1/production/cumulative)."""
-    conditions = _well_conditions(scope, f, "p.well_id")
-    conditions = conditions.where("p.production_date <= :as_of", as_of=as_of).with_params(
-        year_start=as_of.replace(month=1, day=1), month_start=as_of.replace(day=1)
-    )
-    return _grouped("cumulative", dialect, conditions, f.level, None)
+    # Years before as_of's (whole), then its year's months and days: year and month to date
+    # tell the parts apart by their first day, so as_of's year is never read as a whole year.
+    year_start = as_of.replace(month=1, day=1)
+    before = periods.cover(Span(None, year_start - dt.timedelta(days=1)), f.by_division)
+    this_year = periods.cover(Span(year_start, as_of))
+    reads = {WELL_MONTHS: before.months + this_year.months, **_cut_days(this_year)}
+    if f.by_division:
+        reads = {
+            DIVISION_YEARS: before.years,
+            DIVISION_MONTHS: this_year.months,
+            **_cut_days(this_year),
+        }
+    params = {"year_start": year_start, "month_start": as_of.replace(day=1)}
+    branches = _branches(scope, f, reads)
+    return _grouped("cumulative", dialect, branches, f.level, None, params)
 
 
 def budget_vs_actual(
@@ -82,16 +160,15 @@ def budget_vs_actual(
     f: RollupFilter,
 ) -> ListQuery:
     """Budget and actual spend per period, with the part up to the month `through`."""
-    conditions = _well_conditions(scope, f, "b.well_id")
+    months: Range = periods.EVERYTHING
     if year is not None:
-        conditions = conditions.where(
-            "b.month >= :year_start AND b.month <= :year_end",
-            year_start=dt.date(year, 1, 1),
-            year_end=dt.date(year, 12, 1),
-        )
-    conditions = conditions.with_params(through=through.replace(day=1))
-    period = period_expression(dialect, grain, "b.month")
-    return _grouped("budget_vs_actual", dialect, conditions, f.level, period)
+        months = (dt.date(year, 1, 1), dt.date(year, 12, 1))
+    part = BUDGET_DIVISION_MONTHS if f.by_division else BUDGET_WELL_MONTHS
+    reads = {part: (months,)}
+    branches = _branches(scope, f, reads, BUDGET_PARTS)
+    period = period_expression(dialect, grain, "s.first_day")
+    params = {"through": through.replace(day=1)}
+    return _grouped("budget_vs_actual", dialect, branches, f.level, period, params)
 
 
 MonthlyLevel = Literal["entity", "division", "company"]
