@@ -24,7 +24,9 @@ from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import Database, DatabaseError, Row, TableRows
 from odm.demo import DAILY_COLUMNS, DemoData
+from tests.access import as_admin
 from tests.backends import load_demo_sync
+from tests.isolation import isolated_settings
 
 D = dt.date
 DAILY_INSERT = (
@@ -219,7 +221,7 @@ def test_random_writes_keep_every_aggregate_equal_to_its_rows(
     report = asyncio.run(_write_and_check(url, data, seed))
     assert [str(d) for d in report.differences] == []
     assert report.keys["odm_well_month"] > 300 and report.keys["odm_division_year"] > 5
-    with TestClient(create_app(Settings(database_url=url))) as client:
+    with TestClient(as_admin(create_app(isolated_settings(database_url=url)))) as client:
         rows = _daily_rows(client)
         for case in _cases(random.Random(seed), 15):
             _assert_rollup(client, rows, case)
