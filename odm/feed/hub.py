@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
 import logging
 from collections import deque
 from collections.abc import Sequence
@@ -103,9 +104,10 @@ async def read_after(db: Database, after: int, limit: int = READ_BATCH) -> list[
     changes = [_change(result.columns, row) for row in result.rows]
     if changes and changes[0].change_id != after + 1:
         raise Pruned(after, changes[0].change_id, changes[-1].change_id)
-    if not changes and after < await latest_id(db):
+    if not changes:
         latest = await latest_id(db)
-        raise Pruned(after, latest, latest)
+        if after < latest:
+            raise Pruned(after, latest, latest)
     return changes
 
 
@@ -205,7 +207,11 @@ class Hub:
             return []
         if not self.window or self.window[0].change_id > after + 1:
             return None
-        return [change for change in self.window if change.change_id > after]
+        # From the newest back: each subscriber pays for the entries it has not seen, not
+        # for the whole window, on every batch.
+        newer = list(itertools.takewhile(lambda c: c.change_id > after, reversed(self.window)))
+        newer.reverse()
+        return newer
 
     async def wait(self, after: int, seconds: float) -> None:
         """Until entries after `after` are held, or the timeout passes."""
