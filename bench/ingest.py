@@ -13,7 +13,7 @@ import datetime as dt
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +23,7 @@ import httpx2 as httpx
 import psycopg
 
 from bench.datasets import DataSet
+from bench.results import ODM, IngestResult
 from odm.auth.identity import Role
 from odm.auth.keystore import create_key
 from odm.config import Settings
@@ -189,3 +190,57 @@ def daily_row_count(data: DataSet) -> int:
     with psycopg.connect(data.url) as pg:
         row = pg.execute(sql).fetchone()
         return int(row[0]) if row else 0
+
+
+def run_steps(
+    data: DataSet, base_url: str, key: str, rows: int, rss: Callable[[], float], system: str
+) -> list[IngestResult]:
+    """Insert new days, post the same body again, then new values for those days."""
+    first = feed_for(data, rows)
+    feeds = {"insert": first, "unchanged": first, "update": replace(first, scale=1.25)}
+    results = []
+    for step in STEPS if system == ODM else ("insert", "update"):
+        posted = (post if system == ODM else post_array)(base_url + WRITE_PATH, key, feeds[step])
+        results.append(
+            IngestResult(
+                data.backend,
+                data.size,
+                system,
+                step,
+                rows,
+                posted.body_bytes / 1e6,
+                posted.wall_s,
+                rss(),
+                _counts(posted.answer),
+            )
+        )
+    return results
+
+
+def _counts(answer: dict[str, object]) -> str:
+    keys = ("inserted", "updated", "unchanged", "rejected", "written")
+    return ", ".join(f"{k} {answer[k]:,}" for k in keys if isinstance(answer.get(k), int))
+
+
+def post_array(url: str, _key: str, feed: Feed) -> Posted:
+    """The same rows as one JSON array, for the naive endpoint (which reads it whole)."""
+    sent = 0
+
+    def array() -> Iterator[bytes]:
+        nonlocal sent
+        separator = b"["
+        for chunk in feed.chunks():
+            body = separator + chunk.rstrip(b"\n").replace(b"\n", b",")
+            separator = b","
+            sent += len(body)
+            yield body
+        sent += 1
+        yield b"]"
+
+    with httpx.Client(timeout=httpx.Timeout(3600.0)) as client:
+        started = time.perf_counter()
+        response = client.post(url, content=array(), headers={"Content-Type": "application/json"})
+        wall = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"POST {url}: HTTP {response.status_code}: {response.text[:500]}")
+    return Posted(wall, sent, response.status_code, dict(response.json()))

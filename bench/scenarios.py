@@ -10,14 +10,17 @@ from pathlib import Path
 
 from bench.datasets import EXPORT_FIELDS, EXPORT_KEY, DataSet
 from bench.dumps import dump
+from bench.ingest import run_steps, scratch_copy, writer_key
 from bench.latency import measure_latency
 from bench.load import run_load
 from bench.results import (
     DATASETTE,
     DUMP,
+    NAIVE,
     ODM,
     SEED_STYLE,
     ExportResult,
+    IngestResult,
     LatencyResult,
     LoadResult,
     WriteResult,
@@ -49,6 +52,8 @@ class Plan:
     connections: int = 32
     formats: tuple[str, ...] = ("json", "csv")
     write_rows: int = 20_000  # daily rows written through the triggers per measurement
+    ingest_rows: int = 1_000_000  # NDJSON rows per body posted to ODM's write endpoint
+    naive_ingest_rows: int = 100_000  # the naive endpoint's body (it holds all of it)
     # The seed-style baseline holds every row several times over (about 2 GB per million).
     seed_style_max_rows: int = 2_000_000
     results_dir: Path = Path("bench/results")
@@ -120,6 +125,7 @@ def export_dump(data: DataSet, plan: Plan) -> ExportResult:
         data.size,
         data.rows,
         DUMP,
+        NAIVE,
         "json",
         median.tool,
         len(runs),
@@ -225,4 +231,23 @@ def small_request_load(data: DataSet, plan: Plan, workers: int) -> list[LoadResu
                     load.p99_ms,
                 )
             )
+    return results
+
+
+def ingest_rates(data: DataSet, plan: Plan) -> list[IngestResult]:
+    """Rows/s of NDJSON bodies posted to ODM's write endpoint, beside the naive per-row
+    endpoint, each over its own scratch copy of the data set."""
+    results = []
+    with scratch_copy(data, plan.results_dir) as copy:
+        key = writer_key(copy.url)
+        port = free_port()
+        with running(odm_server(copy, port), port, plan.results_dir) as live:
+            rss = live.peak_rss_mb
+            results += run_steps(copy, live.base_url, key, plan.ingest_rows, rss, ODM)
+    with scratch_copy(data, plan.results_dir) as copy:
+        port = free_port()
+        with running(seed_style_server(copy, port), port, plan.results_dir) as live:
+            rss = live.peak_rss_mb
+            rows = plan.naive_ingest_rows
+            results += run_steps(copy, live.base_url, "", rows, rss, NAIVE)
     return results
