@@ -125,7 +125,6 @@ def export_dump(data: DataSet, plan: Plan) -> ExportResult:
         data.size,
         data.rows,
         DUMP,
-        NAIVE,
         "json",
         median.tool,
         len(runs),
