@@ -31,6 +31,9 @@ class Counts:
 
 # Writes of at most this many rows log each row they change; larger ones a summary.
 SMALL_WRITE = 20
+# Writes inserting or changing at least this many rows keep their sums set by set where the
+# backend's triggers would do it row by row (SQLite; see odm.queries.ingest.SetSums).
+SET_SUMS_ROWS = 1000
 
 
 class Staged(NamedTuple):
@@ -89,12 +92,42 @@ async def _move(tx: Transaction, dialect: str, statements: ingest.WriteStatement
     staged, matched, changed = (int(found[n] or 0) for n in ("staged", "matched", "changed"))
     small = staged <= SMALL_WRITE and (staged > matched or changed)
     keys = await tx.fetch(statements.changed_keys, {}) if small else None
+    sums = statements.sums if staged - matched + changed >= SET_SUMS_ROWS else None
+    triggers = await _suspend(tx, sums) if sums is not None else ()
     if changed:
         await tx.execute(statements.update, {})
     if staged > matched:
         await tx.execute(statements.insert, {})
+    if sums is not None:
+        await _sum_set(tx, sums, triggers)
     rows = await _stored(tx, statements, keys) if keys is not None else ()
     return Counts(staged - matched, changed, matched - changed, repeated, rows)
+
+
+async def _suspend(tx: Transaction, sums: ingest.SetSums) -> tuple[tuple[str, str], ...]:
+    """Drop the table's row triggers for this transaction, noting what the rows they would
+    touch sum to before the move; the triggers' names and SQL, to restore them."""
+    triggers = tuple(
+        (str(name), str(sql)) for name, sql in (await tx.fetch(sums.triggers, {})).rows
+    )
+    for name, _sql in triggers:
+        await tx.execute(f'DROP TRIGGER "{name}"', {})
+    await tx.execute(sums.touched, {})
+    await tx.execute(sums.subtract, {})
+    return triggers
+
+
+async def _sum_set(
+    tx: Transaction, sums: ingest.SetSums, triggers: tuple[tuple[str, str], ...]
+) -> None:
+    """Add the moved rows' differences to the sums, and restore the triggers."""
+    await tx.execute(sums.add, {})
+    await tx.execute(sums.months, {})
+    await tx.execute(sums.totals, {})
+    for _name, sql in triggers:
+        await tx.execute(sql, {})
+    for drop in sums.drop:
+        await tx.execute(drop, {})
 
 
 async def _stored(
