@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.datasets import EXPORT_FIELDS, EXPORT_KEY, DataSet
 from bench.dumps import dump
-from bench.ingest import run_steps, scratch_copy, writer_key
+from bench.ingest import drop_aggregate_triggers, run_steps, scratch_copy, writer_key
 from bench.latency import measure_latency
 from bench.load import run_load
 from bench.results import (
@@ -18,6 +19,7 @@ from bench.results import (
     DUMP,
     NAIVE,
     ODM,
+    ODM_WITHOUT_AGGREGATES,
     SEED_STYLE,
     ExportResult,
     IngestResult,
@@ -200,9 +202,13 @@ def _latencies(data: DataSet, plan: Plan, paths: dict[str, str]) -> list[Latency
 
 def write_cost(data: DataSet, rows: int) -> WriteResult:
     """What writing daily rows costs: the demo build (a bulk load) and rows/s of multi-row
-    INSERTs through the triggers."""
+    INSERTs through the triggers, with the monthly aggregates' triggers and, on a scratch
+    copy, without them."""
     rate = asyncio.run(write_rate(data.url, rows))
-    return WriteResult(data.backend, data.size, data.rows, data.build_s, rows, rate)
+    with scratch_copy(data, Path(tempfile.gettempdir())) as copy:
+        drop_aggregate_triggers(copy)
+        before = asyncio.run(write_rate(copy.url, rows))
+    return WriteResult(data.backend, data.size, data.rows, data.build_s, rows, rate, before)
 
 
 def small_request_load(data: DataSet, plan: Plan, workers: int) -> list[LoadResult]:
@@ -234,15 +240,19 @@ def small_request_load(data: DataSet, plan: Plan, workers: int) -> list[LoadResu
 
 
 def ingest_rates(data: DataSet, plan: Plan) -> list[IngestResult]:
-    """Rows/s of NDJSON bodies posted to ODM's write endpoint, beside the naive per-row
-    endpoint, each over its own scratch copy of the data set."""
+    """Rows/s of NDJSON bodies posted to ODM's write endpoint, with and without the monthly
+    aggregates' triggers, beside the naive per-row endpoint, each over its own scratch copy
+    of the data set."""
     results = []
-    with scratch_copy(data, plan.results_dir) as copy:
-        key = writer_key(copy.url)
-        port = free_port()
-        with running(odm_server(copy, port), port, plan.results_dir) as live:
-            rss = live.peak_rss_mb
-            results += run_steps(copy, live.base_url, key, plan.ingest_rows, rss, ODM)
+    for system, aggregates in ((ODM, True), (ODM_WITHOUT_AGGREGATES, False)):
+        with scratch_copy(data, plan.results_dir) as copy:
+            if not aggregates:
+                drop_aggregate_triggers(copy)
+            key = writer_key(copy.url)
+            port = free_port()
+            with running(odm_server(copy, port), port, plan.results_dir) as live:
+                rss = live.peak_rss_mb
+                results += run_steps(copy, live.base_url, key, plan.ingest_rows, rss, system)
     with scratch_copy(data, plan.results_dir) as copy:
         port = free_port()
         with running(seed_style_server(copy, port), port, plan.results_dir) as live:
