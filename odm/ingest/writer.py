@@ -3,6 +3,8 @@ counted and upserted in one transaction with whatever else the write must record
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -57,10 +59,7 @@ async def write(
     statements = ingest.write_statements(db.dialect, target)
     async with db.session() as session:
         await session.prepare(ingest.create_staging(db.dialect, target))
-        position = 0
-        async for batch in batches:
-            position = await _stage(session, target, batch, position)
-            del batch  # memory holds one batch: not this one while the next is read
+        await _stage_all(session, target, batches)
         if not commit():
             return Counts()
         async with session.transaction() as tx:
@@ -72,12 +71,33 @@ async def write(
     return counts
 
 
-async def _stage(session: Session, target: Target, batch: Sequence[Staged], position: int) -> int:
-    """Load one batch into the staging table; the position after it."""
-    rows = [(position + i, row.fieldset, *row.values) for i, row in enumerate(batch)]
-    if rows:
-        await session.load(ingest.staging_table(target), ingest.staged_columns(target), rows)
-    return position + len(rows)
+async def _stage_all(
+    session: Session, target: Target, batches: AsyncIterable[Sequence[Staged]]
+) -> None:
+    """Load every batch into the staging table, each while the next is read: memory holds
+    the batch being loaded and the one being read."""
+    loading: asyncio.Task[None] | None = None
+    position = 0
+    try:
+        async for batch in batches:
+            rows = [(position + i, row.fieldset, *row.values) for i, row in enumerate(batch)]
+            position += len(rows)
+            del batch
+            if loading is not None:
+                await loading
+            if rows:
+                load = session.load(
+                    ingest.staging_table(target), ingest.staged_columns(target), rows
+                )
+                loading = asyncio.ensure_future(load)
+        if loading is not None:
+            await loading
+    finally:
+        # A body that fails while a batch loads: that load (one batch) ends before the
+        # session does, whatever it answers; the body's error is the one raised.
+        if loading is not None and not loading.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(loading)
 
 
 async def _move(tx: Transaction, dialect: str, statements: ingest.WriteStatements) -> Counts:
