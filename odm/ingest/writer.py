@@ -117,7 +117,10 @@ async def _move(tx: Transaction, dialect: str, statements: ingest.WriteStatement
     if changed:
         await tx.execute(statements.update, {})
     if staged > matched:
-        await tx.execute(statements.insert, {})
+        # None of the keys stored (as counted in this transaction): every staged row is
+        # new. A key another writer stores meanwhile makes the insert fail (a conflict)
+        # rather than be skipped unwritten.
+        await tx.execute(statements.insert if matched else statements.insert_all, {})
     if sums is not None:
         await _sum_set(tx, sums, triggers)
     rows = await _stored(tx, statements, keys) if keys is not None else ()

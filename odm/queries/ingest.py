@@ -110,6 +110,7 @@ class WriteStatements:
     counts: str  # staged, matched (key exists) and changed rows
     update: str  # changed rows
     insert: str  # new rows
+    insert_all: str  # every staged row, when none of their keys is stored
     changed_keys: str  # the keys of the staged rows that are new or change a stored row
     stored: str  # the stored rows of every staged key (after the move)
     # SQLite's daily rows: the totals and well-months kept set by set in a large write.
@@ -140,6 +141,7 @@ def write_statements(dialect: str, target: Target) -> WriteStatements:
         ),
         update=_update(dialect, target),
         insert=_insert(dialect, target),
+        insert_all=_insert(dialect, target, only_new=False),
         changed_keys=(
             f"SELECT {', '.join('s.' + c for c in target.key)}\nFROM {stage} s\n"
             f"LEFT JOIN {table} t ON {_matches(target)}\n"
@@ -238,7 +240,9 @@ def _update(dialect: str, target: Target) -> str:
     )
 
 
-def _insert(dialect: str, target: Target) -> str:
+def _insert(dialect: str, target: Target, only_new: bool = True) -> str:
+    """The staged rows whose keys are not stored (or, when the write found none stored,
+    every staged row: no look-up of each key again)."""
     stage, table = staging_table(target), target.table
     columns = list(target.types)
     values = [
@@ -247,11 +251,12 @@ def _insert(dialect: str, target: Target) -> str:
         else f"s.{c}"
         for c in columns
     ]
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)})\n"
-        f"SELECT {', '.join(values)}\nFROM {stage} s\n"
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_matches(target)})"
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)})\nSELECT {', '.join(values)}\nFROM {stage} s"
     )
+    if only_new:
+        statement += f"\nWHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_matches(target)})"
+    return statement
 
 
 def renumber_new_wells(target: Target) -> str:
