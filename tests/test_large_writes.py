@@ -131,3 +131,21 @@ async def _write_then_fail(db: Database) -> None:
         raise Refused
 
     await write(db, DAILY_PRODUCTION, batches(), after=[fail])
+
+
+def test_a_body_that_breaks_after_batches_loaded_writes_nothing(
+    fresh_client: TestClient,
+) -> None:
+    """Batches load while the next is read: a JSON array cut off after two batches' worth of
+    records answers 422, leaves the rows as they were, and the next write goes through."""
+    wells = [w["well_id"] for w in fresh_client.get("/v1/wells").json()]
+    records = _records(wells, random.Random(3)) * 6
+    body = orjson.dumps(records)[:-200]  # cut inside the last record
+    before = fresh_client.get(DAILY, params={"start": "2031-01-01", "format": "csv"}).text
+    answer = fresh_client.post(DAILY, content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422, answer.text
+    assert "not a JSON array" in answer.json()["detail"]
+    after = fresh_client.get(DAILY, params={"start": "2031-01-01", "format": "csv"}).text
+    assert after == before
+    again = fresh_client.post(DAILY, json=records[:10])
+    assert again.status_code == 200 and again.json()["written"]
