@@ -9,8 +9,10 @@ from the first byte sent to the whole answer: the write is committed when it is 
 from __future__ import annotations
 
 import asyncio
+import csv
 import datetime as dt
 import sqlite3
+import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,10 +22,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx2 as httpx
+import orjson
 import psycopg
 
 from bench.datasets import DataSet
-from bench.results import NAIVE, IngestResult
+from bench.results import BULK, NAIVE, IngestResult
 from odm.auth.identity import Role
 from odm.auth.keystore import create_key
 from odm.config import Settings
@@ -34,6 +37,17 @@ NDJSON = "application/x-ndjson"
 LINES_PER_CHUNK = 2000
 VALUE_VARIANTS = 9973  # distinct value tails (a prime: rows of one well differ day to day)
 STEPS = ("insert", "unchanged", "update")
+BULK_COLUMNS = (
+    "well_id",
+    "production_date",
+    "hours_on",
+    "oil",
+    "gas",
+    "water",
+    "water_injected",
+    "oil_sold",
+    "sales_value",
+)
 
 
 @dataclass(frozen=True)
@@ -248,6 +262,49 @@ def run_steps(
             )
         )
     return results
+
+
+def bulk_load(data: DataSet, feed: Feed, folder: Path) -> IngestResult:
+    """The database's own bulk load of the same new rows, no service in between: the floor
+    of any write API on this machine. PostgreSQL: `psql \\copy` of a CSV file; SQLite: the
+    rows (already typed) inserted by the driver's executemany in one transaction."""
+    records = [orjson.loads(line) for chunk in feed.chunks() for line in chunk.splitlines()]
+    rows = [tuple(r[c] for c in BULK_COLUMNS) for r in records]
+    del records
+    if data.backend == "sqlite":
+        marks = ", ".join("?" for _ in BULK_COLUMNS)
+        sql = f"INSERT INTO odm_daily_production ({', '.join(BULK_COLUMNS)}) VALUES ({marks})"
+        with closing(sqlite3.connect(data.sqlite_file)) as conn:
+            started = time.perf_counter()
+            with conn:
+                conn.executemany(sql, rows)
+            wall = time.perf_counter() - started
+        return _bulk_result(data, "sqlite3 executemany", len(rows), wall)
+    csv_file = folder / f"bulk-{uuid.uuid4().hex[:8]}.csv"
+    with csv_file.open("w", newline="") as out:
+        csv.writer(out).writerows(rows)
+    try:
+        copy = f"\\copy odm_daily_production ({', '.join(BULK_COLUMNS)}) FROM '{csv_file}' CSV"
+        started = time.perf_counter()
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", data.url, "-c", copy], check=True)
+        wall = time.perf_counter() - started
+    finally:
+        csv_file.unlink(missing_ok=True)
+    return _bulk_result(data, "psql \\copy", len(rows), wall)
+
+
+def _bulk_result(data: DataSet, tool: str, rows: int, wall: float) -> IngestResult:
+    return IngestResult(
+        data.backend,
+        data.size,
+        f"{BULK} ({tool})",
+        "insert",
+        rows,
+        0.0,
+        wall,
+        0.0,
+        f"{rows:,} rows",
+    )
 
 
 def _counts(answer: dict[str, object]) -> str:

@@ -147,10 +147,10 @@ def _ingest_section(results: Results) -> str:
             r.system,
             r.step,
             f"{r.rows:,}",
-            f"{r.body_mb:,.0f}",
+            f"{r.body_mb:,.0f}" if r.body_mb else "-",
             f"{r.wall_s:.2f}",
             f"{r.rows_per_s:,.0f}",
-            f"{r.peak_rss_mb:,.0f}",
+            f"{r.peak_rss_mb:,.0f}" if r.peak_rss_mb else "-",
             r.counts,
         ]
         for r in results.ingests
@@ -160,7 +160,10 @@ def _ingest_section(results: Results) -> str:
         "## Writing over HTTP\n\n"
         "`POST /v1/production/daily` with an NDJSON body made while it is sent: new days for "
         "every well (insert), the same body again (unchanged), new values for those days "
-        "(update), each committed before its time stops. The naive endpoint (bench/"
+        "(update), each committed before its time stops, with and without the monthly aggregates' "
+        "triggers. The database's own bulk load of the same new rows (`psql \\copy` of a CSV "
+        "file; SQLite's executemany of typed rows) is the floor of any write API here. The naive "
+        "endpoint (bench/"
         "seed_style.py) reads a JSON array whole into pydantic models and upserts row by row in "
         "one transaction; it gets a smaller body. Peak RSS is the server's, so far in its "
         "life.\n\n" + _table([*header, "peak RSS MB", "answer"], lines)

@@ -13,6 +13,7 @@ SEED_STYLE = "seed-style"
 DATASETTE = "Datasette"
 DUMP = "database dump"
 NAIVE = "naive per-row endpoint"
+BULK = "database bulk load"
 ODM_WITHOUT_AGGREGATES = "ODM without the monthly aggregates' triggers"
 
 

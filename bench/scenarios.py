@@ -11,7 +11,14 @@ from pathlib import Path
 
 from bench.datasets import EXPORT_FIELDS, EXPORT_KEY, DataSet
 from bench.dumps import dump
-from bench.ingest import drop_aggregate_triggers, run_steps, scratch_copy, writer_key
+from bench.ingest import (
+    bulk_load,
+    drop_aggregate_triggers,
+    feed_for,
+    run_steps,
+    scratch_copy,
+    writer_key,
+)
 from bench.latency import measure_latency
 from bench.load import run_load
 from bench.results import (
@@ -241,8 +248,8 @@ def small_request_load(data: DataSet, plan: Plan, workers: int) -> list[LoadResu
 
 def ingest_rates(data: DataSet, plan: Plan) -> list[IngestResult]:
     """Rows/s of NDJSON bodies posted to ODM's write endpoint, with and without the monthly
-    aggregates' triggers, beside the naive per-row endpoint, each over its own scratch copy
-    of the data set."""
+    aggregates' triggers, beside the database's own bulk load of the same rows and the naive
+    per-row endpoint, each over its own scratch copy of the data set."""
     results = []
     for system, aggregates in ((ODM, True), (ODM_WITHOUT_AGGREGATES, False)):
         with scratch_copy(data, plan.results_dir) as copy:
@@ -253,6 +260,8 @@ def ingest_rates(data: DataSet, plan: Plan) -> list[IngestResult]:
             with running(odm_server(copy, port), port, plan.results_dir) as live:
                 rss = live.peak_rss_mb
                 results += run_steps(copy, live.base_url, key, plan.ingest_rows, rss, system)
+    with scratch_copy(data, plan.results_dir) as copy:
+        results.append(bulk_load(copy, feed_for(copy, plan.ingest_rows), plan.results_dir))
     with scratch_copy(data, plan.results_dir) as copy:
         port = free_port()
         with running(seed_style_server(copy, port), port, plan.results_dir) as live:
