@@ -1,0 +1,98 @@
+// The dashboard's shell: sign-in, navigation by the URL's #fragment, units, errors.
+import { AuthError, apiUrl, getList, session, setKey, setUnits } from "./api.js";
+import { el } from "./format.js";
+import { showDivision } from "./division.js";
+import { showOverview } from "./overview.js";
+import { showWell } from "./well.js";
+
+const page = document.getElementById("page");
+const status = document.getElementById("status");
+const login = document.getElementById("login");
+let stopPage = () => {};
+
+export function say(text) {
+  status.textContent = text;
+}
+
+function route() {
+  const [, kind, id] = location.hash.replace(/^#/, "").split("/");
+  if (kind === "division" && id) return { show: showDivision, id };
+  if (kind === "well" && id) return { show: showWell, id };
+  return { show: showOverview, id: null };
+}
+
+async function navigation() {
+  const divisions = await getList(apiUrl("/v1/divisions", { fields: "division_id,division_name" }));
+  const nav = document.getElementById("nav");
+  nav.replaceChildren(
+    el("a", { href: "#/", text: "Overview" }),
+    ...divisions
+      .filter((d) => d.division_name)
+      .map((d) => el("a", { href: `#/division/${d.division_id}`, text: d.division_name })),
+  );
+  return divisions;
+}
+
+function markCurrent() {
+  for (const link of document.querySelectorAll("#nav a")) {
+    const current = link.getAttribute("href") === (location.hash || "#/");
+    if (current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+}
+
+async function render() {
+  stopPage();
+  stopPage = () => {};
+  markCurrent();
+  const { show, id } = route();
+  say("Loading…");
+  page.replaceChildren();
+  try {
+    stopPage = (await show(page, id, say)) || (() => {});
+  } catch (error) {
+    if (error instanceof AuthError) return askForKey(error.message);
+    say(`Could not load this page: ${error.message}`);
+  }
+}
+
+function askForKey(message) {
+  document.getElementById("login-error").textContent = session.key ? message : "";
+  document.getElementById("signout").hidden = true;
+  say("Sign in to see your divisions.");
+  if (!login.open) login.showModal();
+  document.getElementById("login-key").focus();
+}
+
+async function start() {
+  try {
+    await navigation();
+  } catch (error) {
+    if (error instanceof AuthError) return askForKey(error.message);
+    return say(`The API does not answer: ${error.message}`);
+  }
+  document.getElementById("signout").hidden = !session.key;
+  await render();
+}
+
+document.getElementById("login-form").addEventListener("submit", () => {
+  setKey(document.getElementById("login-key").value.trim());
+  document.getElementById("login-key").value = "";
+  start();
+});
+login.addEventListener("cancel", (event) => event.preventDefault());
+document.getElementById("signout").addEventListener("click", () => {
+  setKey("");
+  stopPage();
+  page.replaceChildren();
+  document.getElementById("nav").replaceChildren();
+  askForKey("");
+});
+const units = document.getElementById("units");
+units.value = session.units;
+units.addEventListener("change", () => {
+  setUnits(units.value);
+  render();
+});
+window.addEventListener("hashchange", render);
+start();
