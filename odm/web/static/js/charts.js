@@ -12,7 +12,7 @@ function chartWidth(container) {
 }
 
 /** A line chart of series over days. `x`: seconds since 1970; each series
- * {label, values, key (colour and dash), scale ("y" left, "y2" right), bars}. */
+ * {label, values, key (colour and dash), scale ("y" left, "y2" right), steps}. */
 export function timeChart(container, { x, series, height = 280, yLabel = "", y2Label = "", title }) {
   const scales = { x: { time: true } };
   const axes = [{}, { label: yLabel, scale: "y", size: 70 }];
@@ -34,8 +34,7 @@ export function timeChart(container, { x, series, height = 280, yLabel = "", y2L
         stroke: COLOURS[s.key] || "#333",
         dash: DASHES[s.key],
         width: s.width || 1.5,
-        fill: s.bars ? `${COLOURS[s.key]}55` : undefined,
-        paths: s.bars ? uPlot.paths.bars({ size: [1, 6] }) : undefined,
+        paths: s.steps ? uPlot.paths.stepped({ align: 1 }) : undefined,
         points: { show: false },
         spanGaps: s.spanGaps || false,
       })),

@@ -6,6 +6,7 @@ import { fittedRate } from "./decline.js";
 import { el, epoch, number, showDay, unit, volume } from "./format.js";
 
 const DAY = 86400;
+const FORECAST_YEARS = 5;  // drawn after the history (the CSV has all of it)
 
 function card(title, url, name, ...content) {
   return el("section", { class: "card" },
@@ -36,12 +37,14 @@ function declineSeries(days, fit, forecast) {
   const x = days.map((r) => epoch(r.production_date));
   const start = fit && fit.qi !== null ? epoch(fit.decline_start) : null;
   const fitted = x.map((s) => (start !== null && s >= start ? fittedRate(fit, (s - start) / DAY) : null));
-  const future = (forecast || []).map((m) => epoch(m.month));
+  const until = epoch(days.length ? days[days.length - 1].production_date : "1970-01-01") + FORECAST_YEARS * 365.25 * DAY;
+  forecast = (forecast || []).filter((m) => epoch(m.month) <= until);
+  const future = forecast.map((m) => epoch(m.month));
   return {
     x: [...x, ...future],
     oil: [...days.map((r) => r.oil), ...future.map(() => null)],
     fitted: [...fitted, ...future.map(() => null)],
-    forecast: [...x.map(() => null), ...(forecast || []).map((m) => m.rate)],
+    forecast: [...x.map(() => null), ...forecast.map((m) => m.rate)],
   };
 }
 
@@ -49,7 +52,7 @@ function ratesCard(days, url, fit, forecast, fitUrl) {
   const box = chartBox("rates-chart");
   const series = declineSeries(days, fit, forecast);
   const note = fit && fit.qi !== null
-    ? `Decline: ${fit.model.replace("_", " ")}, fitted from ${showDay(fit.decline_start)} (rates per producing day), R² ${number(fit.r_squared)}; forecast to ${showDay(fit.forecast_end)}.`
+    ? `Decline: ${fit.model.replace("_", " ")}, fitted from ${showDay(fit.decline_start)} (rates per producing day), R² ${number(fit.r_squared)}; forecast (next ${FORECAST_YEARS} years drawn) to ${showDay(fit.forecast_end)}, remaining ${volume(fit.remaining)} ${unit("oil")}.`
     : "No decline fit (too little history for one).";
   const section = card("Oil rate, fitted decline and forecast", url, "daily", el("p", { class: "status" }, note, " ", csvLink(fitUrl, "forecast")), box);
   return { section, draw: () => timeChart(box, {
@@ -67,7 +70,7 @@ function phasesCard(days, url) {
   const box = chartBox("phases-chart");
   const down = days.filter((r) => r.hours_on === 0).length;
   const section = card("Daily gas, water and hours on", url, "daily",
-    el("p", { class: "status", text: `${days.length} days recorded, ${down} with no hours on (downtime shown as 0-hour bars).` }), box);
+    el("p", { class: "status", text: `${days.length} days recorded, ${down} with no hours on (downtime: hours on falls to 0).` }), box);
   return { section, draw: () => timeChart(box, {
     x: days.map((r) => epoch(r.production_date)),
     yLabel: `${unit("gas")}/d, ${unit("water")}/d`,
@@ -75,7 +78,7 @@ function phasesCard(days, url) {
     series: [
       { label: `Gas (${unit("gas")}/d)`, key: "gas", values: days.map((r) => r.gas) },
       { label: `Water (${unit("water")}/d)`, key: "water", values: days.map((r) => r.water) },
-      { label: "Hours on", key: "hours", scale: "y2", bars: true, values: days.map((r) => r.hours_on) },
+      { label: "Hours on", key: "hours", scale: "y2", steps: true, values: days.map((r) => r.hours_on) },
     ],
   }) };
 }
@@ -125,7 +128,7 @@ export async function showWell(page, id, say) {
   const cards = [ratesCard(days, dailyUrl, fit, forecast, fitUrl), phasesCard(days, dailyUrl),
     cumulativeCard(days, dailyUrl), ratiosCard(months, ratiosUrl)];
   page.replaceChildren(el("h1", { text: well.well_name }), facts(well, fit),
-    el("div", { class: "grid" }, ...cards.map((c) => c.section)));
+    el("div", { class: "grid wide" }, ...cards.map((c) => c.section)));
   cards.forEach((c) => c.draw());
   const span = days.length ? `${showDay(days[0].production_date)} to ${showDay(days[days.length - 1].production_date)}` : "no days";
   say(`${well.well_name}: ${span}.`);
