@@ -82,9 +82,9 @@ function wellsDown(wells, rows, day) {
     && w.first_production_date && w.first_production_date <= day);
 }
 
-function cell(value, previous, label) {
+function cell(value, previous, label, figure) {
   const ratio = previous ? (value - previous) / Math.abs(previous) : NaN;
-  return el("td", {}, volume(value), el("span", { class: "delta", text: `${change(ratio)} ${label}` }));
+  return el("td", { "data-figure": figure, "data-value": value ?? "" }, volume(value), el("span", { class: "delta", text: `${change(ratio)} ${label}` }));
 }
 
 function productionTable(id, data, day) {
@@ -99,9 +99,9 @@ function productionTable(id, data, day) {
     el("th", { scope: "col", text: "Year to date" }));
   const body = PHASES.map((phase) => el("tr", { "data-phase": phase },
     el("th", { scope: "row", text: `${phase[0].toUpperCase()}${phase.slice(1)} (${unit(phase)})` }),
-    cell(today[phase], before[phase], "vs day before"),
-    cell(now[`mtd_${phase}`], month[`mtd_${phase}`], "vs last month"),
-    cell(now[`ytd_${phase}`], year[`ytd_${phase}`], "vs last year")));
+    cell(today[phase], before[phase], "vs day before", `day_${phase}`),
+    cell(now[`mtd_${phase}`], month[`mtd_${phase}`], "vs last month", `mtd_${phase}`),
+    cell(now[`ytd_${phase}`], year[`ytd_${phase}`], "vs last year", `ytd_${phase}`)));
   return el("table", {}, el("thead", {}, head), el("tbody", {}, ...body));
 }
 
@@ -118,7 +118,7 @@ function downList(down) {
   const links = down.map((w) => el("a", { href: `#/well/${w.well_id}`, text: w.well_name }));
   const list = [];
   links.forEach((link, i) => list.push(...(i ? [", ", link] : [link])));
-  return el("p", { class: "down" }, el("strong", { text: `Wells down (${down.length}): ` }), ...list);
+  return el("p", { class: "down", "data-down": down.map((w) => w.well_id).join(" ") }, el("strong", { text: `Wells down (${down.length}): ` }), ...list);
 }
 
 function divisionCard(division, data, day) {
@@ -166,7 +166,7 @@ export async function showOverview(page, _id, say) {
   const day = await referenceDay(divisions);
   const grid = el("div", { class: "grid", id: "divisions" });
   const feed = feedPanel();
-  page.replaceChildren(el("h1", { text: `Production on ${showDay(day)}` }), grid, feed.panel);
+  page.replaceChildren(el("h1", { "data-day": day, text: `Production on ${showDay(day)}` }), grid, feed.panel);
   const draw = async () => {
     const data = await figures(divisions, day);
     grid.replaceChildren(...divisions.map((d) => divisionCard(d, data, day)));
