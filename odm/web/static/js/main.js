@@ -1,28 +1,27 @@
 // The dashboard's shell: sign-in, navigation by the URL's #fragment, units, errors.
 import { AuthError, apiUrl, getList, session, setKey, setUnits } from "./api.js";
 import { el } from "./format.js";
-import { showDivision } from "./division.js";
-import { showOverview } from "./overview.js";
-import { showWell } from "./well.js";
 
 const page = document.getElementById("page");
 const status = document.getElementById("status");
 const login = document.getElementById("login");
 let stopPage = () => {};
+let divisions = [];
 
 export function say(text) {
   status.textContent = text;
 }
 
-function route() {
+// Each page's module (and the charting library) loads only when that page is shown.
+async function route() {
   const [, kind, id] = location.hash.replace(/^#/, "").split("/");
-  if (kind === "division" && id) return { show: showDivision, id };
-  if (kind === "well" && id) return { show: showWell, id };
-  return { show: showOverview, id: null };
+  if (kind === "division" && id) return { show: (await import("./division.js")).showDivision, id };
+  if (kind === "well" && id) return { show: (await import("./well.js")).showWell, id };
+  return { show: (await import("./overview.js")).showOverview, id: null };
 }
 
 async function navigation() {
-  const divisions = await getList(apiUrl("/v1/divisions", { fields: "division_id,division_name" }));
+  const divisions = await getList(apiUrl("/v1/divisions"));
   const nav = document.getElementById("nav");
   nav.replaceChildren(
     el("a", { href: "#/", text: "Overview" }),
@@ -45,11 +44,11 @@ async function render() {
   stopPage();
   stopPage = () => {};
   markCurrent();
-  const { show, id } = route();
+  const { show, id } = await route();
   say("Loading…");
   page.replaceChildren();
   try {
-    stopPage = (await show(page, id, say)) || (() => {});
+    stopPage = (await show(page, id, say, divisions)) || (() => {});
   } catch (error) {
     if (error instanceof AuthError) return askForKey(error.message);
     say(`Could not load this page: ${error.message}`);
@@ -66,7 +65,7 @@ function askForKey(message) {
 
 async function start() {
   try {
-    await navigation();
+    divisions = await navigation();
   } catch (error) {
     if (error instanceof AuthError) return askForKey(error.message);
     return say(`The API does not answer: ${error.message}`);
