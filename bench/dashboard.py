@@ -94,7 +94,8 @@ def measure_load(database_url: str) -> None:
             times.append(overview_ms(page, url))
             page.close()
         browser.close()
-    print(f"overview load: first {times[0]:.0f} ms; warm " + ", ".join(f"{t:.0f}" for t in times[1:]))
+    warm = ", ".join(f"{t:.0f}" for t in times[1:])
+    print(f"overview load: first {times[0]:.0f} ms; warm {warm}")
     print(f"warm median {statistics.median(times[1:]):.0f} ms, worst {max(times):.0f} ms")
 
 

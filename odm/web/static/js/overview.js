@@ -191,7 +191,7 @@ export async function showOverview(page, _id, say, known) {
     clearTimeout(pending);
     pending = setTimeout(() => draw().catch((e) => say(`Could not refresh: ${e.message}`)), 300);
   };
-  return followChanges("", {
+  return followChanges("?since_seconds=3600", {
     open: feed.connected,
     change: (c) => { feed.add(c); refresh(); },
     reset: refresh,
