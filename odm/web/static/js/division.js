@@ -9,8 +9,9 @@ import { sortableTable } from "./table.js";
 const DAILY_DAYS = 90;  // the daily view's window: a division's days are summed in the browser
 
 function card(title, url, name, ...content) {
-  return el("section", { class: "card" },
-    el("header", {}, el("h2", { text: title }), url ? csvLink(url, name) : null), ...content);
+  const id = `${name.split("-")[0]}-title`;
+  return el("section", { class: "card", "aria-labelledby": id },
+    el("header", {}, el("h2", { id, text: title }), url ? csvLink(url, name) : null), ...content);
 }
 
 function sumByDay(rows) {
