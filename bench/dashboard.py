@@ -51,8 +51,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def serving(database_url: str) -> Iterator[str]:
+def serving(database_url: str) -> Iterator[tuple[str, int]]:
     """ODM on a free port, as the quick start serves it (reads from this machine need no key)."""
     port = _free_port()
     env = environment_without_settings(os.environ) | {
@@ -71,7 +77,7 @@ def serving(database_url: str) -> Iterator[str]:
                     break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            yield url
+            yield url, process.pid
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -87,17 +93,21 @@ def overview_ms(page: Page, url: str) -> float:
 
 def measure_load(database_url: str) -> None:
     """Print the overview's load time: the first (cold server caches) and warm loads."""
-    with serving(database_url) as url, sync_playwright() as playwright:
+    with serving(database_url) as (url, pid), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         times = []
         for _ in range(1 + WARM_LOADS):
+            if len(times) == 1:
+                cpu = cpu_seconds(pid)
             page = browser.new_page(viewport=VIEWPORT)
             times.append(overview_ms(page, url))
             page.close()
+        server_ms = (cpu_seconds(pid) - cpu) * 1000 / WARM_LOADS
         browser.close()
     warm = ", ".join(f"{t:.0f}" for t in times[1:])
     print(f"overview load: first {times[0]:.0f} ms; warm {warm}")
     print(f"warm median {statistics.median(times[1:]):.0f} ms, worst {max(times):.0f} ms")
+    print(f"server CPU per warm load {server_ms:.0f} ms; load average {os.getloadavg()[0]:.1f}")
 
 
 async def _demo(database_url: str) -> None:
@@ -115,7 +125,7 @@ def take_screenshots(folder: Path) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         database_url = f"sqlite:///{scratch}/demo.db"
         asyncio.run(_demo(database_url))
-        with serving(database_url) as url, sync_playwright() as playwright:
+        with serving(database_url) as (url, _), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM)
             for name, (path, drawn) in PAGES.items():
                 page = browser.new_page(viewport=VIEWPORT)
