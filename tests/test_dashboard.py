@@ -96,6 +96,12 @@ def test_the_overview_shows_the_apis_numbers(dashboard: Dashboard, chromium: Bro
             assert shown == pytest.approx({f: row[f"{f}_{phase}"] for f in ("mtd", "ytd")})
             day_total = sum(r[phase] or 0 for r in daily)
             assert _figure(page, row["entity_id"], f"day_{phase}") == pytest.approx(day_total)
+    page.locator("#units").select_option("metric")
+    page.locator("#divisions th", has_text="Oil (m³)").first.wait_for()
+    metric = dashboard.api("/v1/production/cumulative", level="division", as_of=day, units="metric")
+    assert isinstance(metric, list)
+    for row in metric:
+        assert _figure(page, row["entity_id"], "ytd_gas") == pytest.approx(row["ytd_gas"])
     visit.context.close()
 
 
