@@ -132,6 +132,11 @@ def test_a_new_write_appears_without_a_reload(dashboard: Dashboard, chromium: Br
     )
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
     visit.context.close()
+    later = open_visit(chromium)  # opened after the write: the last hour's changes include it
+    sign_in(later, dashboard.url, dashboard.admin).locator(
+        f"#feed li:has-text('well {well}')"
+    ).wait_for()
+    later.context.close()
 
 
 def test_a_division_key_never_shows_another_division(
