@@ -70,6 +70,10 @@ def test_every_page_and_the_docs_load_from_this_machine_only(
     visit.errors.clear()  # the 401 that made the page ask for a key, as it should
     page.locator("#nav a", has_text="Gulf Coast").click()
     page.locator("#production-chart .uplot").wait_for()
+    well_header = page.locator("th", has_text="Well").first
+    well_header.locator("button").focus()  # sorting by keyboard: Enter on a column's header
+    page.keyboard.press("Enter")
+    assert well_header.get_attribute("aria-sort") == "descending"
     page.locator("table a[href^='#/well/']").first.click()
     page.locator("#rates-chart .uplot").wait_for()
     page.locator("#ratios-chart .uplot").wait_for()
