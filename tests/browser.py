@@ -17,6 +17,9 @@ from tests.backends import required
 
 CHROMIUM = Path(os.environ.get("ODM_TEST_CHROMIUM", "/usr/bin/chromium"))
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
+# How long a test waits for something to show before it fails: long, for a loaded machine
+# (the tests wait for what a user would see; they never assert on time).
+WAIT_MS = 60_000
 
 
 def launch_chromium() -> Iterator[Browser]:
@@ -58,6 +61,7 @@ def _keep_local(visit: Visit, route: Route) -> None:
 def open_visit(browser: Browser, width: int = 1366, height: int = 768) -> Visit:
     """A fresh context (its own session storage) and page."""
     context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(WAIT_MS)
     visit = Visit(context, context.new_page())
     context.route("**/*", lambda route: _keep_local(visit, route))
     visit.page.on("pageerror", lambda error: visit.errors.append(f"page error: {error}"))

@@ -6,7 +6,7 @@ const page = document.getElementById("page");
 const status = document.getElementById("status");
 const login = document.getElementById("login");
 let stopPage = () => {};
-let divisions = [];
+let divisions = Promise.resolve([]);
 
 export function say(text) {
   status.textContent = text;
@@ -64,12 +64,10 @@ function askForKey(message) {
 }
 
 async function start() {
-  try {
-    divisions = await navigation();
-  } catch (error) {
-    if (error instanceof AuthError) return askForKey(error.message);
-    return say(`The API does not answer: ${error.message}`);
-  }
+  // The navigation's divisions load while the page starts its own requests; a page that
+  // needs them awaits the promise. A missing key fails both: the page's error asks for one.
+  divisions = navigation();
+  divisions.catch(() => {});
   document.getElementById("signout").hidden = !session.key;
   await render();
 }

@@ -32,16 +32,18 @@ function monthEnd(period) {
 }
 
 /** The last day with production up to yesterday. The monthly aggregates (cheap at any size)
- * give the latest month; then each division's latest day in its last week (a short index
- * range per well), or in the whole month when that week had none. */
-async function referenceDay(divisions) {
+ * give the latest month; each division's latest day in its last week (a short index range
+ * per well), or in the whole month when that week had none, confirms it. Returns the likely
+ * day at once (yesterday, or the month's end), to fetch its figures meanwhile, and the
+ * confirmed one as a promise. */
+async function referenceDay(divisions, monthsPromise) {
   const yesterdays = yesterday();
-  const months = await getList(apiUrl("/v1/production/rollup", { level: "company", grain: "month", fields: "period" }));
-  const month = last(months.filter((r) => r.period <= yesterdays.slice(0, 7)));
-  if (!month) return yesterdays;
+  const month = last((await monthsPromise).filter((r) => r.period <= yesterdays.slice(0, 7)));
+  if (!month) return { likely: yesterdays, confirmed: Promise.resolve(yesterdays) };
   const end = [monthEnd(month.period), yesterdays].sort()[0];
-  return (await latestDay(divisions, daysBefore(end, PROBE_DAYS - 1), end))
-    || (await latestDay(divisions, `${month.period}-01`, end)) || end;
+  const confirmed = latestDay(divisions, daysBefore(end, PROBE_DAYS - 1), end)
+    .then(async (day) => day || (await latestDay(divisions, `${month.period}-01`, end)) || end);
+  return { likely: end, confirmed };
 }
 
 const WELLS = apiUrl("/v1/wells", {
@@ -173,14 +175,22 @@ function feedPanel() {
 }
 
 export async function showOverview(page, _id, say, known) {
-  const divisions = known.filter((d) => d.division_name && !d.retired_on);
-  const wells = getList(WELLS);  // meanwhile: it does not depend on the day
-  const day = await referenceDay(divisions);
+  // Three rounds of requests: the divisions, months and wells; the day's check and its
+  // likely figures; the figures again only when the day was not the likely one.
+  const wells = getList(WELLS);
+  const months = getList(apiUrl("/v1/production/rollup", { level: "company", grain: "month", fields: "period" }));
+  const divisions = (await known).filter((d) => d.division_name && !d.retired_on);
+  const { likely, confirmed } = await referenceDay(divisions, months);
+  const early = figures(divisions, likely, wells);
+  early.catch(() => {});  // unused when the day is another
+  const day = await confirmed;
   const grid = el("div", { class: "grid", id: "divisions" });
   const feed = feedPanel();
   page.replaceChildren(el("h1", { "data-day": day, text: `Production on ${showDay(day)}` }), grid, feed.panel);
+  let first = day === likely ? early : null;
   const draw = async () => {
-    const data = await figures(divisions, day, wells);
+    const data = await (first || figures(divisions, day, wells));
+    first = null;
     grid.replaceChildren(...divisions.map((d) => divisionCard(d, data, day)));
     performance.mark("odm:overview-drawn");  // what bench/dashboard.py measures
     say(`Last production day ${showDay(day)}; ${divisions.length} divisions.`);
