@@ -33,7 +33,7 @@ from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import Database, DatabaseUnavailable, migrate
 from odm.feed.hub import Hub
-from odm.web import install_web
+from odm.web.pages import install_web
 
 log = logging.getLogger("odm")
 
