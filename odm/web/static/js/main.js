@@ -40,16 +40,23 @@ function markCurrent() {
   }
 }
 
+// Each page draws into its own view: one still loading when the user moves on draws into a
+// view no longer shown, says nothing, and is stopped as soon as it returns.
 async function render() {
   stopPage();
   stopPage = () => {};
   markCurrent();
-  const { show, id } = await route();
-  say("Loading…");
-  page.replaceChildren();
+  const view = el("div");
+  page.replaceChildren(view);
+  const sayHere = (text) => view.isConnected && say(text);
+  sayHere("Loading…");
   try {
-    stopPage = (await show(page, id, say, divisions)) || (() => {});
+    const { show, id } = await route();
+    const stop = (await show(view, id, sayHere, divisions)) || (() => {});
+    if (view.isConnected) stopPage = stop;
+    else stop();
   } catch (error) {
+    if (!view.isConnected) return;
     if (error instanceof AuthError) return askForKey(error.message);
     say(`Could not load this page: ${error.message}`);
   }

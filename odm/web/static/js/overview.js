@@ -174,15 +174,21 @@ function feedPanel() {
   return { panel, add, connected: () => { note.textContent = "Live: new changes appear here as they are committed."; } };
 }
 
+/** A request started early: its failure is reported where it is awaited, if it is (a page
+ * that fails first, say for want of a key, never awaits it). */
+function handled(promise) {
+  promise.catch(() => {});
+  return promise;
+}
+
 export async function showOverview(page, _id, say, known) {
   // Three rounds of requests: the divisions, months and wells; the day's check and its
   // likely figures; the figures again only when the day was not the likely one.
-  const wells = getList(WELLS);
-  const months = getList(apiUrl("/v1/production/rollup", { level: "company", grain: "month", fields: "period" }));
+  const wells = handled(getList(WELLS));
+  const months = handled(getList(apiUrl("/v1/production/rollup", { level: "company", grain: "month", fields: "period" })));
   const divisions = (await known).filter((d) => d.division_name && !d.retired_on);
   const { likely, confirmed } = await referenceDay(divisions, months);
-  const early = figures(divisions, likely, wells);
-  early.catch(() => {});  // unused when the day is another
+  const early = handled(figures(divisions, likely, wells));  // unused when the day is another
   const day = await confirmed;
   const grid = el("div", { class: "grid", id: "divisions" });
   const feed = feedPanel();
@@ -201,9 +207,13 @@ export async function showOverview(page, _id, say, known) {
     clearTimeout(pending);
     pending = setTimeout(() => draw().catch((e) => say(`Could not refresh: ${e.message}`)), 300);
   };
-  return followChanges("?since_seconds=3600", {
+  const stopFeed = followChanges("?since_seconds=3600", {
     open: feed.connected,
     change: (c) => { feed.add(c); refresh(); },
     reset: refresh,
   });
+  return () => {
+    clearTimeout(pending);
+    stopFeed();
+  };
 }
