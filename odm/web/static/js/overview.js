@@ -31,20 +31,24 @@ function monthEnd(period) {
   return isoDay(new Date(Date.UTC(year, month, 0)));
 }
 
-/** The last day with production up to yesterday. The monthly aggregates (cheap at any size)
- * give the latest month; each division's latest day in its last week (a short index range
- * per well), or in the whole month when that week had none, confirms it. Returns the likely
- * day at once (yesterday, or the month's end), to fetch its figures meanwhile, and the
- * confirmed one as a promise. */
-async function referenceDay(divisions, monthsPromise) {
+/** The likely last production day: yesterday, or the end of the latest month the monthly
+ * aggregates (cheap at any size) hold if that is earlier; and that month. */
+async function likelyDay(monthsPromise) {
   const yesterdays = yesterday();
   const month = last((await monthsPromise).filter((r) => r.period <= yesterdays.slice(0, 7)));
-  if (!month) return { likely: yesterdays, confirmed: Promise.resolve(yesterdays) };
-  const end = [monthEnd(month.period), yesterdays].sort()[0];
-  const confirmed = latestDay(divisions, daysBefore(end, PROBE_DAYS - 1), end)
-    .then(async (day) => day || (await latestDay(divisions, `${month.period}-01`, end)) || end);
-  return { likely: end, confirmed };
+  if (!month) return { likely: yesterdays, month: null };
+  return { likely: [monthEnd(month.period), yesterdays].sort()[0], month: month.period };
 }
+
+/** The last production day when the likely one has none: each division's latest day in the
+ * week before it (a short index range per well), or else in the whole month. */
+async function latestBefore(divisions, likely, month) {
+  if (!month) return likely;
+  return (await latestDay(divisions, daysBefore(likely, PROBE_DAYS - 1), likely))
+    || (await latestDay(divisions, `${month}-01`, likely)) || likely;
+}
+
+const hasDay = (data, day) => [...data.days.values()].some((rows) => rows.some((r) => r.production_date === day));
 
 const WELLS = apiUrl("/v1/wells", {
   status: "producing", fields: "well_id,well_name,division_id,status,first_production_date,retired_on",
@@ -182,20 +186,21 @@ function handled(promise) {
 }
 
 export async function showOverview(page, _id, say, known) {
-  // Three rounds of requests: the divisions, months and wells; the day's check and its
-  // likely figures; the figures again only when the day was not the likely one.
+  // Two rounds of requests: the divisions, months and wells; then the likely day's figures,
+  // whose daily rows show whether it had production (else the day is looked for, and its
+  // figures fetched).
   const wells = handled(getList(WELLS));
   const months = handled(getList(apiUrl("/v1/production/rollup", { level: "company", grain: "month", fields: "period" })));
   const divisions = (await known).filter((d) => d.division_name && !d.retired_on);
-  const { likely, confirmed } = await referenceDay(divisions, months);
-  const early = handled(figures(divisions, likely, wells));  // unused when the day is another
-  const day = await confirmed;
+  const { likely, month } = await likelyDay(months);
+  const early = await figures(divisions, likely, wells);
+  const day = hasDay(early, likely) ? likely : await latestBefore(divisions, likely, month);
   const grid = el("div", { class: "grid", id: "divisions" });
   const feed = feedPanel();
   page.replaceChildren(el("h1", { "data-day": day, text: `Production on ${showDay(day)}` }), grid, feed.panel);
   let first = day === likely ? early : null;
   const draw = async () => {
-    const data = await (first || figures(divisions, day, wells));
+    const data = first || (await figures(divisions, day, wells));
     first = null;
     grid.replaceChildren(...divisions.map((d) => divisionCard(d, data, day)));
     performance.mark("odm:overview-drawn");  // what bench/dashboard.py measures
