@@ -5,6 +5,7 @@ appears without a reload, and a division's key never shows another division."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,16 +44,24 @@ def chromium() -> Iterator[Browser]:
     yield from launch_chromium()
 
 
+def _prepare(db_url: str) -> tuple[str, str, str]:
+    """The demo data and three keys: admin, writer, and a reader of one division."""
+    load_demo_sync(db_url)
+    return (
+        make_key_sync(db_url, "dash-admin", Role.ADMIN),
+        make_key_sync(db_url, "dash-writer", Role.WRITER),
+        make_key_sync(db_url, "dash-reader", Role.READER, frozenset({SCOPED_DIVISION})),
+    )
+
+
 @pytest.fixture(scope="module")
 def dashboard(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     folder: Path = tmp_path_factory.mktemp(f"dashboard-{backend}")
     with empty_database(backend, folder) as db_url:
-        load_demo_sync(db_url)
-        keys = (
-            make_key_sync(db_url, "dash-admin", Role.ADMIN),
-            make_key_sync(db_url, "dash-writer", Role.WRITER),
-            make_key_sync(db_url, "dash-reader", Role.READER, frozenset({SCOPED_DIVISION})),
-        )
+        # In a thread of its own: Playwright's synchronous API keeps an event loop running
+        # in this one while the browser is open (from the other backend's tests).
+        with ThreadPoolExecutor(1) as pool:
+            keys = pool.submit(_prepare, db_url).result()
         with running_server(db_url, ODM_AUTH="required") as server:
             yield Dashboard(server.url, *keys)
 
