@@ -34,10 +34,10 @@ function monthEnd(period) {
 /** The likely last production day: yesterday, or the end of the latest month the monthly
  * aggregates (cheap at any size) hold if that is earlier; and that month. */
 async function likelyDay(monthsPromise) {
-  const yesterdays = yesterday();
-  const month = last((await monthsPromise).filter((r) => r.period <= yesterdays.slice(0, 7)));
-  if (!month) return { likely: yesterdays, month: null };
-  return { likely: [monthEnd(month.period), yesterdays].sort()[0], month: month.period };
+  const end = yesterday();
+  const month = last((await monthsPromise).filter((r) => r.period <= end.slice(0, 7)));
+  if (!month) return { likely: end, month: null };
+  return { likely: [monthEnd(month.period), end].sort()[0], month: month.period };
 }
 
 /** The last production day when the likely one has none: each division's latest day in the
