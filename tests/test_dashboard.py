@@ -71,6 +71,25 @@ def _figure(page: Page, division: int, figure: str) -> float:
     return float(cell.get_attribute("data-value") or "nan")
 
 
+def _check_wells_down(
+    dashboard: Dashboard, page: Page, division: int, day: str, daily: list[dict[str, object]]
+) -> None:
+    """The wells shown down are the producing wells, producing by then, with no hours on."""
+    wells = dashboard.api("/v1/wells", division_id=division, status="producing")
+    assert isinstance(wells, list)
+    on = {
+        r["well_id"] for r in daily if isinstance(r["hours_on"], int | float) and r["hours_on"] > 0
+    }
+    down = {
+        w["well_id"]
+        for w in wells
+        if w["well_id"] not in on and (w["first_production_date"] or "9999") <= day
+    }
+    shown = page.locator(f'[data-division="{division}"] [data-down]')
+    ids = (shown.get_attribute("data-down") or "").split() if shown.count() else []
+    assert {int(i) for i in ids} == down
+
+
 def test_every_page_and_the_docs_load_from_this_machine_only(
     dashboard: Dashboard, chromium: Browser
 ) -> None:
@@ -109,6 +128,7 @@ def test_the_overview_shows_the_apis_numbers(dashboard: Dashboard, chromium: Bro
             assert shown == pytest.approx({f: row[f"{f}_{phase}"] for f in ("mtd", "ytd")})
             day_total = sum(r[phase] or 0 for r in daily)
             assert _figure(page, row["entity_id"], f"day_{phase}") == pytest.approx(day_total)
+        _check_wells_down(dashboard, page, row["entity_id"], str(day), daily)
     page.locator("#units").select_option("metric")
     page.locator("#divisions th", has_text="Oil (m³)").first.wait_for()
     metric = dashboard.api("/v1/production/cumulative", level="division", as_of=day, units="metric")

@@ -50,8 +50,9 @@ async function latestBefore(divisions, likely, month) {
 
 const hasDay = (data, day) => [...data.days.values()].some((rows) => rows.some((r) => r.production_date === day));
 
+// Producing wells only (a retired well is abandoned): those down on the day are among them.
 const WELLS = apiUrl("/v1/wells", {
-  status: "producing", fields: "well_id,well_name,division_id,status,first_production_date,retired_on",
+  status: "producing", fields: "well_id,well_name,division_id,first_production_date",
 });
 
 function urls(day) {
@@ -95,8 +96,7 @@ function dayTotals(rows, day) {
 /** Producing wells (by status) with no hours on the day: 0 hours, or no row at all. */
 function wellsDown(wells, rows, day) {
   const on = new Set(rows.filter((r) => r.production_date === day && r.hours_on > 0).map((r) => r.well_id));
-  return wells.filter((w) => w.status === "producing" && !w.retired_on && !on.has(w.well_id)
-    && w.first_production_date && w.first_production_date <= day);
+  return wells.filter((w) => !on.has(w.well_id) && w.first_production_date && w.first_production_date <= day);
 }
 
 function cell(value, previous, label, figure) {
