@@ -188,6 +188,10 @@ class PostgresDatabase(Database):
                     await _upsert(cursor, table, f"odm_upsert_{number}", progress)
                 else:
                     await _copy(cursor, table.table, table, progress)
+            if any(table.table == "odm_daily_production" for table in tables):
+                # Years without a partition went to the default one: each gets its own.
+                sql = load_sql("daily_partitions_from_default", self.dialect)
+                await cursor.execute(sql.encode())
 
     async def execute(self, sql: str, params: Params) -> int:
         async with self.connection() as conn, conn.transaction():
