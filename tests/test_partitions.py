@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import psycopg
@@ -139,3 +141,20 @@ def test_the_division_summary_reads_no_daily_row(url: str) -> None:
     sql = load_sql("division_summary", "postgresql").replace("{scope}", "TRUE")
     relations = {n.get("Relation Name") for n in _nodes(_plan(url, sql, {}))}
     assert not any(str(name).startswith("odm_daily_production") for name in relations)
+
+
+def test_writers_of_the_same_new_year_make_its_partition_once(url: str) -> None:
+    barrier = threading.Barrier(4)
+
+    def cover() -> int:
+        with psycopg.connect(url, autocommit=True) as conn:
+            barrier.wait()
+            row = conn.execute(
+                b"SELECT odm_daily_partitions_cover(DATE '2034-01-01', DATE '2034-12-31')"
+            ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    with ThreadPoolExecutor(4) as pool:
+        made = sorted(pool.map(lambda _: cover(), range(4)))
+    assert made == [0, 0, 0, 1]

@@ -59,10 +59,12 @@ BEGIN
         RETURN false;
     END IF;
     PERFORM pg_advisory_xact_lock(7400002);
+    LOCK TABLE odm_daily_production_default IN ACCESS EXCLUSIVE MODE;
+    -- Taking a table lock also brings this session's view of the catalog up to date: a
+    -- partition another writer made while this one waited is seen now.
     IF to_regclass(name) IS NOT NULL THEN
         RETURN false;
     END IF;
-    LOCK TABLE odm_daily_production_default IN ACCESS EXCLUSIVE MODE;
     EXECUTE format('CREATE TABLE %I (LIKE odm_daily_production INCLUDING DEFAULTS '
                    'INCLUDING CONSTRAINTS INCLUDING STORAGE)', name);
     EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK '
