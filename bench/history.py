@@ -9,7 +9,9 @@ request at a time; the build time, the disk size and the plans of the page and t
 (EXPLAIN ANALYZE) are reported too. The export is one year of every well (`start`..`end`),
 so that it is comparable across sizes: 1/10 of the rows at every size.
 
-    .venv/bin/python -m bench.history --sizes 1m,10m [--postgres-url URL] [--drop]
+    .venv/bin/python -m bench.history --sizes 1m,10m [--bulk 100m] [--postgres-url URL] [--drop]
+
+`--bulk` sizes are written by PostgreSQL itself (bench/bulk.py) instead of `odm demo`.
 
 Writes bench/results/history/history.json and prints a Markdown table (docs/deployment.md
 quotes it).
@@ -23,9 +25,11 @@ import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 
+from bench import bulk
 from bench.datasets import SIZES, DataSet, ensure_dataset
 from bench.latency import measure_latency
 from bench.servers import free_port, odm_server, running
@@ -158,14 +162,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1m,10m")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--bulk", default="", help="sizes to write with bench/bulk.py")
     parser.add_argument("--drop", action="store_true", help="drop each database when measured")
     args = parser.parse_args()
     SIZES.update(SIZES_AT_SCALE)
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
-    for size in args.sizes.split(","):
+    sizes = [(s, False) for s in args.sizes.split(",") if s]
+    for size, by_sql in sizes + [(s, True) for s in args.bulk.split(",") if s]:
         started = time.perf_counter()
-        data = ensure_dataset(size, "postgresql", OUT, args.postgres_url, "odm_history")
+        if by_sql:
+            data = bulk_dataset(size, args.postgres_url)
+        else:
+            data = ensure_dataset(size, "postgresql", OUT, args.postgres_url, "odm_history")
         print(f"{size}: ready in {time.perf_counter() - started:.0f} s", flush=True)
         results.append(measure(data))
         (OUT / f"plans-{size}.txt").write_text(plans(data))
@@ -173,6 +182,25 @@ def main() -> None:
             _drop(args.postgres_url, data.url)
         print(table(results), flush=True)
     (OUT / "history.json").write_text(json.dumps([asdict(m) for m in results], indent=2))
+
+
+def bulk_dataset(size: str, admin_url: str) -> DataSet:
+    """The size written by bench/bulk.py (reused while its row count is right)."""
+    name = f"odm_history_bulk_{size}"
+    url = urlsplit(admin_url)._replace(path=f"/{name}").geturl()
+    wells = bulk.WELLS[size]
+    rows, build_s = bulk.row_count(wells), None
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        exists = admin.execute(b"SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if exists.fetchone() is None or _count(url, "", ()) != rows:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+            admin.execute(f'CREATE DATABASE "{name}"'.encode())
+            build_s = bulk.build(url, wells)
+    with psycopg.connect(url) as conn:
+        found = conn.execute(b"SELECT min(well_id) FROM odm_well").fetchone()
+        well = conn.execute(b"SELECT well_id, division_id FROM odm_well WHERE well_id = %s", found)
+        well_id, division_id = well.fetchone() or (0, 0)
+    return DataSet(size, "postgresql", url, rows, well_id, division_id, build_s)
 
 
 def _drop(admin_url: str, url: str) -> None:
