@@ -153,7 +153,12 @@ class ReplicatedDatabase(Delegating):
     async def _check_periodically(self) -> None:
         while True:
             await asyncio.sleep(self.check_seconds)
-            await self.check()
+            try:
+                await self.check()
+            except Exception:  # a bug here must not freeze the replicas' state for good
+                log.exception("checking the replicas failed")
+                for replica in self.replicas:
+                    replica.healthy = False
 
 
 def _state(replica: Replica) -> str:
