@@ -59,7 +59,8 @@ class Replica:
             row = conn.execute(b"SELECT pg_current_wal_lsn()::text").fetchone()
         assert row is not None
         check = f"SELECT pg_last_wal_replay_lsn() >= '{row[0]}'::pg_lsn"
-        _until(lambda: bool(self.sql(check)), "the replica to catch up")
+        # Generous: on a machine busy writing gigabytes elsewhere, replay takes its time.
+        _until(lambda: bool(self.sql(check)), "the replica to catch up", timeout=300)
 
     def stop(self) -> None:
         """Stop the server at once (as a crash would), if it runs."""
