@@ -3,7 +3,7 @@
 
 Wells get ten years of days each (2016-11-01 to 2026-10-31), a declining oil rate with noise,
 gas, water and sales from it; the divisions are the demo's. The rows go in one INSERT per
-year through ODM's own schema (version 7 and its triggers: every total and monthly aggregate
+year through ODM's own schema (version 8 and its triggers: every total and monthly aggregate
 is kept as by any write), each year's partition made first by odm_daily_partitions_cover.
 """
 

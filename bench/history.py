@@ -1,5 +1,5 @@
 """History at scale (not in CI): ODM on PostgreSQL with 1M, 10M or 100M daily rows, daily
-production partitioned by year (schema version 7).
+production partitioned by year (schema version 8).
 
 The question: does ODM stay as fast as the history grows? Goals (issue 15): at 100M rows,
 `/division-summary` p99 under 20 ms, a well's history page under 50 ms, and an export rate

@@ -1,4 +1,4 @@
-"""Daily production partitioned by year on PostgreSQL (schema version 7): rows of each year
+"""Daily production partitioned by year on PostgreSQL (schema version 8): rows of each year
 in its own partition, made as data arrives (a bulk load, a write over HTTP), the default
 partition only a safety net; totals unchanged by it; pages and summaries read by index."""
 

@@ -272,7 +272,7 @@ async def _copy(
 
 
 async def _copy_by_year(cursor: AsyncCursor[Row], table: TableRows, progress: Progress) -> None:
-    """COPY daily rows, making each year's partition before its first row (schema version 7):
+    """COPY daily rows, making each year's partition before its first row (schema version 8):
     the COPY ends and starts again around a new partition, so no row of a bulk load goes to
     the default partition to be moved again."""
     found = await (await cursor.execute(load_sql("daily_partition_years", "postgresql"))).fetchone()

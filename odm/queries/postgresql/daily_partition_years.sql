@@ -1,4 +1,4 @@
--- The years that have a partition of daily production, or NULL before schema version 7
+-- The years that have a partition of daily production, or NULL before schema version 8
 -- (the table is not partitioned yet).
 SELECT CASE
            WHEN to_regprocedure('odm_daily_partition_make(integer)') IS NOT NULL THEN

@@ -1,8 +1,8 @@
--- ODM schema version 7 (Oracle): daily production partitioned by year, where the database
+-- ODM schema version 8 (Oracle): daily production partitioned by year, where the database
 -- has the Partitioning option (Enterprise Edition with the option, Autonomous Database,
 -- Oracle Database Free and XE include it).
 --
--- The equivalent of PostgreSQL's version 7 is interval partitioning: Oracle itself makes a
+-- The equivalent of PostgreSQL's version 8 is interval partitioning: Oracle itself makes a
 -- year's partition when the first row of that year arrives, so no function is called by the
 -- write path and no default partition is needed (a row of any year finds or makes its own).
 -- The table is converted in place and online (Oracle 12.2 and later: ALTER TABLE ... MODIFY
