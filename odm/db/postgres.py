@@ -179,8 +179,10 @@ class PostgresDatabase(Database):
         self, tables: Sequence[TableRows], progress: Progress, replace: bool = False
     ) -> None:
         async with self.connection() as conn, conn.transaction(), conn.cursor() as cursor:
-            # A bulk load is one long COPY: the per-round-trip timeout does not apply to it.
+            # A bulk load is one long COPY (one per year of daily rows, with a partition made
+            # between two): the per-round-trip timeouts do not apply to it.
             await cursor.execute(b"SET LOCAL statement_timeout = 0")
+            await cursor.execute(b"SET LOCAL idle_in_transaction_session_timeout = 0")
             if replace:
                 names = ", ".join(table.table for table in tables)
                 await cursor.execute(f"TRUNCATE {names} CASCADE".encode())
