@@ -62,6 +62,9 @@ async def write(
         await _stage_all(session, target, batches)
         if not commit():
             return Counts()
+        if room := ingest.make_room(db.dialect, target):
+            # Outside the transaction: a new partition's lock is held only while it is made.
+            await session.prepare(room)
         async with session.transaction() as tx:
             for step in before:
                 await step(tx, Counts())

@@ -46,6 +46,18 @@ def create_staging(dialect: str, target: Target) -> str:
     )
 
 
+def make_room(dialect: str, target: Target) -> str | None:
+    """A statement run before the write's transaction (as its own) that makes room for the
+    staged rows: on PostgreSQL, daily production's partition of each year they fall in (see
+    database/postgresql/008_partitioned_daily.sql); None where there is nothing to make."""
+    if dialect != "postgresql" or target.table != "odm_daily_production":
+        return None
+    return (
+        "SELECT odm_daily_partitions_cover(min(production_date), max(production_date)) "
+        f"FROM {staging_table(target)}"
+    )
+
+
 def staged_columns(target: Target) -> tuple[str, ...]:
     """The staging table's columns, in the order rows are loaded."""
     return (STAGE_SEQ, FIELDSET, *target.types)
