@@ -20,15 +20,17 @@ import orjson
 from fastapi import Header, Request
 from fastapi import Query as QueryParam
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from odm.api.errors import NotFound
 from odm.api.params import parse_fields, parse_sort
 from odm.api.streams import stream_query
 from odm.db.base import Batch, Database
+from odm.models import field_kinds
 from odm.queries.compose import Query, SortKey, count_query, limited
 from odm.queries.lists import ListQuery
 from odm.rows import RowPlan, getter
-from odm.streaming import MEDIA_TYPES, WRITERS, Format, mapped
+from odm.streaming import MEDIA_TYPES, Format, mapped, writer_for
 
 MAX_PAGE = 10_000
 # Parameters a cursor is not bound to: a client may change page size or format mid-way.
@@ -76,12 +78,14 @@ def _prefers_exact_count(prefer: str | None) -> bool:
 
 @dataclass(frozen=True)
 class ListSpec:
-    """One list request, parsed: its query, sort keys, row plan and extra headers."""
+    """One list request, parsed: its query, sort keys, row plan, extra headers and the
+    type of each field (`odm.models.field_kinds`, for Arrow and Parquet)."""
 
     query: ListQuery
     sort: tuple[SortKey, ...]
     plan: RowPlan
     headers: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, type] = field(default_factory=dict)
 
 
 def list_spec(
@@ -90,11 +94,15 @@ def list_spec(
     fields: str | None = None,
     sort: str | None = None,
     headers: Mapping[str, str] | None = None,
+    *,
+    model: type[BaseModel],
 ) -> ListSpec:
-    """A list request from its query, its rows' plan and the client's `fields` and `sort`."""
+    """A list request from its query, its rows' plan and model, and the client's `fields`
+    and `sort`."""
     keys = query.keys(parse_sort(sort, tuple(query.sortable)))
     selected = parse_fields(fields, plan.fields)
-    return ListSpec(query, keys, plan.select(selected), dict(headers or {}))
+    headers = dict(headers or {})
+    return ListSpec(query, keys, plan.select(selected), headers, field_kinds(model))
 
 
 def _fingerprint(request: Request) -> str:
@@ -155,7 +163,7 @@ async def respond(
         headers |= await _count_headers(db, spec)
     query = spec.query.select(spec.sort, after)
     if page.limit is None:
-        return await stream_query(db, query, spec.plan, fmt, batch_rows, headers)
+        return await stream_query(db, query, spec.plan, fmt, batch_rows, headers, spec.kinds)
     result = await db.fetch(*_sql(limited(query, db.dialect, page.limit + 1)))
     rows = result.rows
     if len(rows) > page.limit:
@@ -165,7 +173,9 @@ async def respond(
         # A relative reference (RFC 8288): never a host taken from the request's Host header.
         headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
     batch = mapped(Batch(result.columns, rows), spec.plan.bind(result.columns))
-    return StreamingResponse(_one_batch(batch, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
+    return StreamingResponse(
+        _one_batch(batch, fmt, spec.kinds), media_type=MEDIA_TYPES[fmt], headers=headers
+    )
 
 
 async def fetch_object(db: Database, spec: ListSpec) -> dict[str, Any] | None:
@@ -192,9 +202,9 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-async def _one_batch(batch: Batch, fmt: Format) -> AsyncIterator[bytes]:
+async def _one_batch(batch: Batch, fmt: Format, kinds: Mapping[str, type]) -> AsyncIterator[bytes]:
     async def batches() -> AsyncIterator[Batch]:
         yield batch
 
-    async for chunk in WRITERS[fmt](batches()):
+    async for chunk in writer_for(fmt, kinds)(batches()):
         yield chunk

@@ -58,7 +58,9 @@ async def stream_daily_production(
         ctx.dialect, ctx.scope, lists.DailyFilter(division_id, well_id, span)
     )
     plan = RowPlan(DAILY_FIELDS).then(converter(quantities.DAILY, units))
-    return await ctx.respond(list_spec(query, plan, fields, sort, {"X-Units": units.value}))
+    return await ctx.respond(
+        list_spec(query, plan, fields, sort, {"X-Units": units.value}, model=DailyProduction)
+    )
 
 
 @router.get("/production/monthly", response_model=None, responses=list_responses(MonthlyProduction))
@@ -81,4 +83,6 @@ async def stream_monthly_production(
     )
     query = lists.monthly_production(ctx.dialect, ctx.scope, monthly)
     plan = RowPlan(MONTHLY_FIELDS).then(converter(quantities.MONTHLY, units))
-    return await ctx.respond(list_spec(query, plan, fields, sort, {"X-Units": units.value}))
+    return await ctx.respond(
+        list_spec(query, plan, fields, sort, {"X-Units": units.value}, model=MonthlyProduction)
+    )

@@ -1,0 +1,139 @@
+"""Writers that turn row batches into an Arrow IPC stream or a Parquet file, chunk by chunk.
+
+The Arrow types come from the response model (`odm.models.field_kinds`), so an empty list,
+a column that is null throughout a batch, and every page of a list have the same schema.
+The Arrow stream sends one record batch per row batch. Parquet collects batches into row
+groups of `PARQUET_ROW_GROUP_ROWS` and writes each when it fills; its footer (which a reader
+needs to seek to) goes out last, so the file streams like the other formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from odm.db.base import Batch
+
+Kinds = Mapping[str, type]
+
+ARROW_TYPES: dict[type, pa.DataType] = {
+    int: pa.int64(),
+    float: pa.float64(),
+    str: pa.string(),
+    bool: pa.bool_(),
+    dt.date: pa.date32(),
+}
+# Large enough for Parquet's column statistics and compression to pay, small enough that a
+# row group of the widest list stays a few megabytes.
+PARQUET_ROW_GROUP_ROWS = 65_536
+
+
+def arrow_schema(columns: Sequence[str], kinds: Kinds) -> pa.Schema:
+    """The Arrow schema of rows with these columns (a column of no known kind is text)."""
+    return pa.schema(
+        [(name, ARROW_TYPES.get(kinds.get(name, str), pa.string())) for name in columns]
+    )
+
+
+def _array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    """One column of values as an Arrow array of the kind (SQLite gives dates as ISO text
+    and truth values as 0 and 1)."""
+    if kind == pa.date32() and any(isinstance(v, str) for v in values):
+        return pa.array(values, pa.string()).cast(kind)
+    if kind == pa.bool_():
+        return pa.array([None if v is None else bool(v) for v in values], kind)
+    return pa.array(values, kind)
+
+
+def record_batch(batch: Batch, schema: pa.Schema) -> pa.RecordBatch:
+    """A row batch as an Arrow record batch of the schema."""
+    columns = list(zip(*batch.rows, strict=True)) if batch.rows else [()] * len(schema)
+    arrays = [_array(values, field.type) for values, field in zip(columns, schema, strict=True)]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+class ChunkSink:
+    """A write-only file for Arrow's writers that keeps what they wrote until `drain`."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._position = 0
+        self.closed = False
+
+    def write(self, data: Any) -> int:
+        """Keep the bytes written."""
+        part = bytes(data)
+        self._parts.append(part)
+        self._position += len(part)
+        return len(part)
+
+    def tell(self) -> int:
+        """Bytes written so far (Parquet records row group offsets)."""
+        return self._position
+
+    def flush(self) -> None:
+        """Nothing to flush: the response sends what `drain` returns."""
+
+    def close(self) -> None:
+        """Mark the sink closed (the writers close their sink when they finish)."""
+        self.closed = True
+
+    def drain(self) -> bytes:
+        """The bytes written since the last drain."""
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+async def _record_batches(
+    batches: AsyncIterable[Batch], kinds: Kinds
+) -> AsyncIterator[pa.RecordBatch]:
+    schema = None
+    async for batch in batches:
+        if schema is None:
+            schema = arrow_schema(batch.columns, kinds)
+        yield record_batch(batch, schema)
+
+
+async def arrow_stream(batches: AsyncIterable[Batch], kinds: Kinds) -> AsyncIterator[bytes]:
+    """An Arrow IPC stream (schema, then one record batch per row batch, then the end)."""
+    sink = ChunkSink()
+    writer = None
+    async for table in _record_batches(batches, kinds):
+        if writer is None:
+            writer = pa.ipc.new_stream(sink, table.schema)
+        if table.num_rows or not sink.tell():
+            writer.write_batch(table)
+        if chunk := sink.drain():
+            yield chunk
+    if writer is not None:
+        writer.close()
+    if chunk := sink.drain():
+        yield chunk
+
+
+async def parquet_file(
+    batches: AsyncIterable[Batch], kinds: Kinds, row_group_rows: int = PARQUET_ROW_GROUP_ROWS
+) -> AsyncIterator[bytes]:
+    """A Parquet file whose row groups are written as they fill, and the footer last."""
+    sink = ChunkSink()
+    writer = None
+    pending: list[pa.RecordBatch] = []
+    async for table in _record_batches(batches, kinds):
+        if writer is None:
+            writer = pq.ParquetWriter(sink, table.schema)
+        pending.append(table)
+        if sum(b.num_rows for b in pending) >= row_group_rows:
+            writer.write_table(pa.Table.from_batches(pending))
+            pending.clear()
+            yield sink.drain()
+    if writer is not None:
+        if any(b.num_rows for b in pending):
+            writer.write_table(pa.Table.from_batches(pending))
+        writer.close()
+    if chunk := sink.drain():
+        yield chunk
