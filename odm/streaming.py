@@ -9,13 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
 from enum import StrEnum
 from functools import partial
 
 import orjson
 
-from odm import columnar
 from odm.db.base import Batch, Row
 from odm.rows import Bound
 
@@ -128,14 +127,18 @@ WRITERS: dict[Format, Writer] = {
 }
 
 
-def writer_for(fmt: Format, kinds: columnar.Kinds | None = None) -> Writer:
+def writer_for(fmt: Format, kinds: Mapping[str, type] | None = None) -> Writer:
     """The writer of a format; Arrow and Parquet take each column's type from `kinds`
     (a field's Python type: int, float, str, bool or date)."""
+    if fmt not in TYPED_FORMATS:
+        return WRITERS[fmt]
+    # Imported when first asked for: pyarrow takes a while to load, and most answers
+    # never need it.
+    from odm import columnar
+
     if fmt is Format.ARROW:
         return partial(columnar.arrow_stream, kinds=kinds or {})
-    if fmt is Format.PARQUET:
-        return partial(columnar.parquet_file, kinds=kinds or {})
-    return WRITERS[fmt]
+    return partial(columnar.parquet_file, kinds=kinds or {})
 
 
 def mapped(batch: Batch, bound: Bound) -> Batch:
