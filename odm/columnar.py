@@ -99,11 +99,12 @@ async def _record_batches(
         yield record_batch(batch, schema)
 
 
-async def arrow_stream(batches: AsyncIterable[Batch], kinds: Kinds) -> AsyncIterator[bytes]:
-    """An Arrow IPC stream (schema, then one record batch per row batch, then the end)."""
+async def ipc_stream(tables: AsyncIterable[pa.RecordBatch]) -> AsyncIterator[bytes]:
+    """An Arrow IPC stream of record batches of one schema (the first batch's): the schema,
+    each batch as it comes (an empty one only when it is the first), then the end."""
     sink = ChunkSink()
     writer = None
-    async for table in _record_batches(batches, kinds):
+    async for table in tables:
         if writer is None:
             writer = pa.ipc.new_stream(sink, table.schema)
         if table.num_rows or not sink.tell():
@@ -116,14 +117,15 @@ async def arrow_stream(batches: AsyncIterable[Batch], kinds: Kinds) -> AsyncIter
         yield chunk
 
 
-async def parquet_file(
-    batches: AsyncIterable[Batch], kinds: Kinds, row_group_rows: int = PARQUET_ROW_GROUP_ROWS
+async def parquet_stream(
+    tables: AsyncIterable[pa.RecordBatch], row_group_rows: int = PARQUET_ROW_GROUP_ROWS
 ) -> AsyncIterator[bytes]:
-    """A Parquet file whose row groups are written as they fill, and the footer last."""
+    """A Parquet file of record batches of one schema: row groups written as they fill,
+    the footer last."""
     sink = ChunkSink()
     writer = None
     pending: list[pa.RecordBatch] = []
-    async for table in _record_batches(batches, kinds):
+    async for table in tables:
         if writer is None:
             writer = pq.ParquetWriter(sink, table.schema)
         pending.append(table)
@@ -136,4 +138,18 @@ async def parquet_file(
             writer.write_table(pa.Table.from_batches(pending))
         writer.close()
     if chunk := sink.drain():
+        yield chunk
+
+
+async def arrow_stream(batches: AsyncIterable[Batch], kinds: Kinds) -> AsyncIterator[bytes]:
+    """Row batches as an Arrow IPC stream."""
+    async for chunk in ipc_stream(_record_batches(batches, kinds)):
+        yield chunk
+
+
+async def parquet_file(
+    batches: AsyncIterable[Batch], kinds: Kinds, row_group_rows: int = PARQUET_ROW_GROUP_ROWS
+) -> AsyncIterator[bytes]:
+    """Row batches as a Parquet file."""
+    async for chunk in parquet_stream(_record_batches(batches, kinds), row_group_rows):
         yield chunk

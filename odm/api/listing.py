@@ -22,9 +22,11 @@ from fastapi import Query as QueryParam
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from odm.api.column_streams import stream_columns
 from odm.api.errors import NotFound
 from odm.api.params import parse_fields, parse_sort
 from odm.api.streams import stream_query
+from odm.columns import ColumnPlan
 from odm.db.base import Batch, Database
 from odm.models import field_kinds
 from odm.queries.compose import Query, SortKey, count_query, limited
@@ -78,14 +80,24 @@ def _prefers_exact_count(prefer: str | None) -> bool:
 
 @dataclass(frozen=True)
 class ListSpec:
-    """One list request, parsed: its query, sort keys, row plan, extra headers and the
-    type of each field (`odm.models.field_kinds`, for Arrow and Parquet)."""
+    """One list request, parsed: its query, sort keys, row plan, extra headers, the type
+    of each field (`odm.models.field_kinds`, for Arrow and Parquet) and, for a list whose
+    only transform is a unit conversion, the factors of the columnar path (`odm.columns`;
+    None: rows only)."""
 
     query: ListQuery
     sort: tuple[SortKey, ...]
     plan: RowPlan
     headers: Mapping[str, str] = field(default_factory=dict)
     kinds: Mapping[str, type] = field(default_factory=dict)
+    factors: Mapping[str, float] | None = None
+
+    def columns(self) -> ColumnPlan | None:
+        """The columnar counterpart of the row plan, if the list has one."""
+        if self.factors is None:
+            return None
+        plan = self.plan
+        return ColumnPlan(plan.fields, self.kinds, self.factors, plan.selected)
 
 
 def list_spec(
@@ -96,13 +108,15 @@ def list_spec(
     headers: Mapping[str, str] | None = None,
     *,
     model: type[BaseModel],
+    factors: Mapping[str, float] | None = None,
 ) -> ListSpec:
     """A list request from its query, its rows' plan and model, and the client's `fields`
-    and `sort`."""
+    and `sort` (`factors`: see ListSpec)."""
     keys = query.keys(parse_sort(sort, tuple(query.sortable)))
     selected = parse_fields(fields, plan.fields)
     headers = dict(headers or {})
-    return ListSpec(query, keys, plan.select(selected), headers, field_kinds(model))
+    kinds = field_kinds(model)
+    return ListSpec(query, keys, plan.select(selected), headers, kinds, factors)
 
 
 def _fingerprint(request: Request) -> str:
@@ -153,15 +167,27 @@ def _key_value(key: SortKey, value: Any) -> Any:
 
 
 async def respond(
-    request: Request, db: Database, spec: ListSpec, page: Page, fmt: Format, batch_rows: int
+    request: Request,
+    db: Database,
+    spec: ListSpec,
+    page: Page,
+    fmt: Format,
+    batch_rows: int,
+    column_batch_rows: int | None = None,
 ) -> StreamingResponse:
-    """Answer a list request: the whole result streamed, or one keyset page."""
+    """Answer a list request: the whole result streamed (on the columnar path, in Arrow
+    batches of `column_batch_rows`, when the list has one and that is set), or one page."""
     headers = dict(spec.headers)
     fingerprint = _fingerprint(request)
     after = None if page.cursor is None else decode_cursor(page.cursor, spec.sort, fingerprint)
     if page.count:  # the whole result's count, whichever page this is
         headers |= await _count_headers(db, spec)
     query = spec.query.select(spec.sort, after)
+    columns = spec.columns() if column_batch_rows else None
+    if page.limit is None and columns is not None and column_batch_rows:
+        response = await stream_columns(db, query, columns, fmt, headers, column_batch_rows)
+        if response is not None:
+            return response
     if page.limit is None:
         return await stream_query(db, query, spec.plan, fmt, batch_rows, headers, spec.kinds)
     result = await db.fetch(*_sql(limited(query, db.dialect, page.limit + 1)))

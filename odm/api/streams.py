@@ -84,7 +84,8 @@ async def _through(
         await rest.aclose()
 
 
-async def _guarded(chunks: AsyncIterator[bytes], what: str) -> AsyncIterator[bytes]:
+async def guarded(chunks: AsyncIterator[bytes], what: str) -> AsyncIterator[bytes]:
+    """The chunks, or StreamAborted (a cut connection) when the database fails midway."""
     sent = 0
     try:
         async for chunk in chunks:
@@ -118,7 +119,7 @@ async def stream_query(
         raise
     batches = _through(first, rest, bound)
     return ClosingStreamingResponse(
-        _guarded(writer_for(fmt, kinds)(batches), query.name),
+        guarded(writer_for(fmt, kinds)(batches), query.name),
         sources=[batches],
         media_type=MEDIA_TYPES[fmt],
         headers=dict(headers or {}),

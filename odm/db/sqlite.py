@@ -11,6 +11,7 @@ from typing import Any
 
 import anyio.to_thread
 
+from odm.db.arrow import numbered, record_batches
 from odm.db.base import (
     Batch,
     ConstraintViolation,
@@ -103,6 +104,18 @@ class SQLiteDatabase(Database):
             # In a thread: closing the last connection of a WAL database checkpoints it.
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(_close, cursor, conn)
+
+    def stream_columns(
+        self, sql: str, params: Params, batch_rows: int
+    ) -> AsyncGenerator[Any] | None:
+        """Arrow batches read by ADBC's SQLite driver, which types each column from the
+        values of the first batch (a caller checks those types: a REAL column that is null
+        throughout the first batch reads as integers)."""
+        from adbc_driver_sqlite import dbapi
+
+        text, values = numbered(sql, _adapt(params))
+        options = {"adbc.sqlite.query.batch_rows": str(batch_rows)}
+        return record_batches(lambda: dbapi.connect(str(self.path)), (), text, values, options)
 
     async def schema_version(self) -> int:
         rows = await self.fetch_all(load_sql("schema_version_exists", self.dialect), {})
