@@ -70,11 +70,8 @@ class ColumnPlan:
         return pa.RecordBatch.from_arrays(arrays, names=list(self.output))
 
     def _column(self, name: str, array: Any) -> Any:
-        kind = self.kinds.get(name, str)
-        if pa.types.is_null(array.type):
+        if pa.types.is_null(array.type) or not len(array):
             array = pa.nulls(len(array), self.schema.field(name).type)
-        elif kind is float and not pa.types.is_floating(array.type):
-            array = array.cast(pa.float64())
         factor = self.factors.get(name)
         return array if factor is None else pc.multiply(array, factor)
 
@@ -82,9 +79,7 @@ class ColumnPlan:
 def _accepts(kind: type, arrow_type: pa.DataType, rows: int) -> bool:
     """Whether a column of this Arrow type gives the kind's values (an empty or all-null
     batch tells nothing, and converts as nulls)."""
-    if pa.types.is_null(arrow_type):
-        return True
-    if kind is float and rows == 0:
+    if pa.types.is_null(arrow_type) or rows == 0:
         return True
     if kind.__name__ == "date":
         return bool(pa.types.is_date32(arrow_type) or pa.types.is_string(arrow_type))

@@ -73,8 +73,12 @@ async def record_batches(
     try:
         # The reader reads through the cursor, which must outlive it.
         cursor, reader = await _in_thread(_execute, conn, statements, sql, args, options)
+        empty = True
         while (batch := await _in_thread(_next, reader)) is not None:
+            empty = False
             yield batch
+        if empty:  # an empty result still tells its columns
+            yield _no_rows(reader)
     finally:
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(_close, cursor, conn)
@@ -89,6 +93,12 @@ def _execute(
     cursor.adbc_statement.set_options(**options)
     cursor.execute(sql, args or None)
     return cursor, cursor.fetch_record_batch()
+
+
+def _no_rows(reader: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_pylist([], schema=reader.schema)
 
 
 def _next(reader: Any) -> Any:
