@@ -15,13 +15,14 @@ import pytest
 from bench import chart, dumps, load, report, transfer
 from bench.datasets import DataSet, prepare
 from bench.profile import top_frames
-from bench.results import DATASETTE, DUMP, ODM, SEED_STYLE, ExportResult, Results
+from bench.results import DATASETTE, DUMP, ODM, ODM_ROWS, SEED_STYLE, ExportResult, Results
 from bench.scenarios import (
     ROLLUP_PATHS,
     Plan,
     export_datasette,
     export_dump,
     export_odm,
+    export_odm_rows,
     export_seed_style,
     rollup_latencies,
     seed_latencies,
@@ -64,6 +65,7 @@ def test_odm_exports_every_format(tiny: DataSet, plan: Plan) -> None:
         result = export_odm(tiny, plan, fmt)
         _plausible(result, tiny, ODM)
         assert result.ttfb_s is not None and result.peak_rss_mb is not None
+    _plausible(export_odm_rows(tiny, plan, "csv"), tiny, ODM_ROWS)
 
 
 @pytest.mark.slow

@@ -7,9 +7,12 @@ import asyncio
 import datetime as dt
 import io
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
+import polars
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -158,3 +161,19 @@ def test_parquet_row_groups_are_written_as_they_fill() -> None:
     table = pq.read_table(io.BytesIO(b"".join(parts)))
     assert table["n"].to_pylist() == list(range(3000))
     assert table["day"][0].as_py() == dt.date(2025, 1, 2)
+
+
+def test_polars_and_duckdb_read_the_answers(client: TestClient, tmp_path: Path) -> None:
+    params = {"well_id": SEED_WELL_ID, "units": "metric", "fields": "production_date,oil,gas"}
+    rows = client.get("/v1/production/daily", params=params).json()
+    arrow = client.get("/v1/production/daily", params=params | {"format": "arrow"})
+    frame = polars.read_ipc_stream(arrow.content)
+    assert frame.columns == ["production_date", "oil", "gas"] and frame.height == len(rows)
+    assert frame["oil"].to_list() == [r["oil"] for r in rows]
+    path = tmp_path / "daily.parquet"
+    path.write_bytes(
+        client.get("/v1/production/daily", params=params | {"format": "parquet"}).content
+    )
+    assert polars.read_parquet(path)["gas"].to_list() == [r["gas"] for r in rows]
+    found = duckdb.sql(f"SELECT count(*), max(production_date) FROM '{path}'").fetchall()[0]
+    assert found == (len(rows), max(dt.date.fromisoformat(r["production_date"]) for r in rows))
