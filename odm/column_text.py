@@ -12,7 +12,7 @@ and CSV quoting and formula guards) are not written here: such lists keep the ro
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -20,8 +20,13 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from odm.columnar import doubles, text_array, text_scalar, valid
+
 # Doubles whose `repr` is in exponent form (CSV writes those with `repr`).
 _PLAIN_LOW, _PLAIN_HIGH = 1e-4, 1e16
+# Rows written per chunk: a driver's batch is cut into slices (without copying) so that the
+# text of only one slice is held at a time, a megabyte or two.
+SLICE_ROWS = 8192
 
 
 def supported(schema: pa.Schema) -> bool:
@@ -41,8 +46,9 @@ def _kind(arrow_type: pa.DataType) -> str | None:
 
 def _strings(texts: bytes, count: int) -> pa.Array:
     """The comma-separated values orjson wrote (without brackets) as a string array."""
-    split = pc.split_pattern(pa.array([texts.decode("ascii")]), ",")
-    values = split.flatten()
+    offsets = pa.py_buffer(np.array([0, len(texts)], dtype=np.int32))
+    whole = pa.StringArray.from_buffers(1, offsets, pa.py_buffer(texts))
+    values = pc.split_pattern(whole, ",").flatten()
     if len(values) != count:
         raise ValueError(f"{count} values were written as {len(values)}")
     return values
@@ -50,42 +56,43 @@ def _strings(texts: bytes, count: int) -> pa.Array:
 
 def _float_json(array: pa.Array) -> pa.Array:
     """Each double as orjson writes it; null (and NaN or infinity, as orjson does) `null`."""
-    values = array.to_numpy(zero_copy_only=False)
+    values = doubles(array)
     return _strings(orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1], len(array))
 
 
 def _float_csv(array: pa.Array) -> pa.Array:
     """Each double as Python's csv module writes it (`repr`); null an empty field."""
     texts = _float_json(array)
-    values = array.fill_null(0.0).to_numpy(zero_copy_only=False)
+    values = doubles(array)
     with np.errstate(invalid="ignore"):
         magnitude = np.abs(values)
         odd = ~np.isfinite(values) | ((magnitude < _PLAIN_LOW) & (values != 0))
         odd |= magnitude >= _PLAIN_HIGH
-    odd &= ~array.is_null().to_numpy(zero_copy_only=False)
+    odd &= valid(array)
     if odd.any():
-        texts = texts.to_pylist()
+        patched = texts.to_pylist()
         for i in np.flatnonzero(odd):
-            texts[i] = repr(float(values[i]))
-        texts = pa.array(texts, pa.string())
-    return pc.if_else(array.is_null(), "", texts)
+            patched[i] = repr(float(values[i]))
+        texts = text_array(patched)
+    return pc.if_else(array.is_null(), text_scalar(""), texts)
 
 
 def _text(array: pa.Array, csv: bool) -> pa.Array:
     """A column's value texts for JSON (`csv` False) or CSV."""
     kind = _kind(array.type)
-    null = "" if csv else "null"
     if kind == "float":
         return _float_csv(array) if csv else _float_json(array)
     texts = array.cast(pa.string())
     if kind == "date" and not csv:
-        texts = pc.binary_join_element_wise('"', texts, '"', "")
-    return pc.fill_null(texts, null)
+        quote = text_scalar('"')
+        texts = pc.binary_join_element_wise(quote, texts, quote, text_scalar(""))
+    return pc.fill_null(texts, text_scalar("" if csv else "null"))
 
 
 def _joined(parts: list[Any]) -> bytes:
     """The bytes of every row's text, rows one after the other."""
-    rows = pc.binary_join_element_wise(*parts, "")
+    texts = [text_scalar(p) if isinstance(p, str) else p for p in parts]
+    rows = pc.binary_join_element_wise(*texts, text_scalar(""))
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)
     start, end = offsets[rows.offset], offsets[rows.offset + len(rows)]
     data: bytes = rows.buffers()[2][start:end].to_pybytes()
@@ -114,12 +121,17 @@ def csv_rows(batch: pa.RecordBatch) -> bytes:
 BatchWriter = Callable[[AsyncIterable[pa.RecordBatch]], AsyncIterator[bytes]]
 
 
+def _slices(batch: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
+    for start in range(0, batch.num_rows, SLICE_ROWS):
+        yield batch.slice(start, SLICE_ROWS)
+
+
 async def json_array(batches: AsyncIterable[pa.RecordBatch]) -> AsyncIterator[bytes]:
     """A JSON array of objects, as `odm.streaming.json_array` writes it."""
     separator = b"["
     async for batch in batches:
-        if batch.num_rows:
-            yield separator + object_rows(batch, ",")[:-1]
+        for piece in _slices(batch):
+            yield separator + object_rows(piece, ",")[:-1]
             separator = b","
     yield b"[]" if separator == b"[" else b"]"
 
@@ -127,8 +139,8 @@ async def json_array(batches: AsyncIterable[pa.RecordBatch]) -> AsyncIterator[by
 async def ndjson(batches: AsyncIterable[pa.RecordBatch]) -> AsyncIterator[bytes]:
     """One JSON object per line, as `odm.streaming.ndjson` writes it."""
     async for batch in batches:
-        if batch.num_rows:
-            yield object_rows(batch, "\n")
+        for piece in _slices(batch):
+            yield object_rows(piece, "\n")
 
 
 async def csv_records(batches: AsyncIterable[pa.RecordBatch]) -> AsyncIterator[bytes]:
@@ -138,5 +150,5 @@ async def csv_records(batches: AsyncIterable[pa.RecordBatch]) -> AsyncIterator[b
         if not header:
             yield (",".join(batch.schema.names) + "\r\n").encode()
             header = True
-        if batch.num_rows:
-            yield csv_rows(batch)
+        for piece in _slices(batch):
+            yield csv_rows(piece)

@@ -10,9 +10,11 @@ needs to seek to) goes out last, so the file streams like the other formats.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -153,3 +155,49 @@ async def parquet_file(
     """Row batches as a Parquet file."""
     async for chunk in parquet_stream(_record_batches(batches, kinds), row_group_rows):
         yield chunk
+
+
+# Arrow values built from buffers. `pa.array`, `pa.scalar`, `to_numpy` and Python values in
+# compute calls make pyarrow import pandas where it is installed (about 50 MB a process):
+# the columnar path never calls them.
+
+
+@functools.cache
+def text_scalar(text: str) -> pa.Scalar:
+    """A string scalar, from a one-value array."""
+    data = text.encode()
+    offsets = np.array([0, len(data)], dtype=np.int32)
+    return pa.StringArray.from_buffers(1, pa.py_buffer(offsets), pa.py_buffer(data))[0]
+
+
+@functools.cache
+def double_scalar(value: float) -> pa.Scalar:
+    """A float64 scalar, from a one-value array."""
+    values = np.array([value], dtype=np.float64)
+    return pa.Array.from_buffers(pa.float64(), 1, [None, pa.py_buffer(values)])[0]
+
+
+def text_array(texts: Sequence[str]) -> pa.Array:
+    """A string array of Python strings."""
+    encoded = [text.encode() for text in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    return pa.StringArray.from_buffers(
+        len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))
+    )
+
+
+def valid(array: pa.Array) -> Any:
+    """Which values of an array are not null, as a NumPy bool array."""
+    bitmap = array.buffers()[0]
+    if bitmap is None or not array.null_count:
+        return np.ones(len(array), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    return bits[array.offset : array.offset + len(array)].astype(bool)
+
+
+def doubles(array: pa.Array) -> Any:
+    """A float64 array's values as NumPy doubles, NaN where null."""
+    values = np.frombuffer(array.buffers()[1], dtype=np.float64)
+    values = values[array.offset : array.offset + len(array)]
+    return np.where(valid(array), values, np.nan) if array.null_count else values

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from odm.columnar import arrow_schema
+from odm.columnar import arrow_schema, double_scalar
 from odm.rows import Columns, ShapeError
 
 
@@ -73,7 +73,7 @@ class ColumnPlan:
         if pa.types.is_null(array.type) or not len(array):
             array = pa.nulls(len(array), self.schema.field(name).type)
         factor = self.factors.get(name)
-        return array if factor is None else pc.multiply(array, factor)
+        return array if factor is None else pc.multiply(array, double_scalar(factor))
 
 
 def _accepts(kind: type, arrow_type: pa.DataType, rows: int) -> bool:

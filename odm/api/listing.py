@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 from fastapi import Header, Request
@@ -22,13 +22,14 @@ from fastapi import Query as QueryParam
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from odm.api.column_streams import stream_columns
 from odm.api.errors import NotFound
 from odm.api.params import parse_fields, parse_sort
 from odm.api.streams import stream_query
-from odm.columns import ColumnPlan
 from odm.db.base import Batch, Database
 from odm.models import field_kinds
+
+if TYPE_CHECKING:
+    from odm.columns import ColumnPlan
 from odm.queries.compose import Query, SortKey, count_query, limited
 from odm.queries.lists import ListQuery
 from odm.rows import RowPlan, getter
@@ -96,6 +97,8 @@ class ListSpec:
         """The columnar counterpart of the row plan, if the list has one."""
         if self.factors is None:
             return None
+        from odm.columns import ColumnPlan
+
         plan = self.plan
         return ColumnPlan(plan.fields, self.kinds, self.factors, plan.selected)
 
@@ -185,6 +188,10 @@ async def respond(
     query = spec.query.select(spec.sort, after)
     columns = spec.columns() if column_batch_rows else None
     if page.limit is None and columns is not None and column_batch_rows:
+        # Imported here: pyarrow costs a server about 40 MB, which a server that never
+        # takes the columnar path (ODM_COLUMNAR=false) need not pay.
+        from odm.api.column_streams import stream_columns
+
         response = await stream_columns(db, query, columns, fmt, headers, column_batch_rows)
         if response is not None:
             return response

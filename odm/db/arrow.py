@@ -1,7 +1,9 @@
 """Columnar fetch: a query's rows as Arrow record batches read by an ADBC driver in C++,
 never as Python objects (SQLite's, and PostgreSQL's binary COPY).
 
-Both drivers run in a worker thread while the event loop encodes the previous batch. The
+The drivers are used through ADBC's low-level API: its DB-API layer imports pandas and
+Polars when they are installed, which would double the server's memory for nothing. Each
+driver call runs in a worker thread while the event loop encodes the previous batch. The
 column names travel in each batch's schema, as they do in a `Batch`.
 """
 
@@ -19,39 +21,26 @@ import anyio.to_thread
 from odm.db.base import DatabaseError, DatabaseUnavailable, Params
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
-# PostgreSQL's COPY, which streams a result in binary, takes no parameters: only values
-# whose text cannot carry SQL are written into the statement; others keep the row path.
-_INLINED = (bool, int, float, dt.date)
+# PostgreSQL's COPY, which streams a result in binary, takes no parameters, so the values
+# are written into the statement; only those whose text cannot carry SQL (integers, truth
+# values and days, written from their Python values) ever are: others keep the row path.
+_INLINED = (bool, int, dt.date)
 
 
-def numbered(sql: str, params: Params) -> tuple[str, list[Any]]:
-    """`:name` placeholders as SQLite's `?N`, and the values in that order (dates as ISO
-    text, the form the schema stores)."""
-    order: dict[str, int] = {}
-
-    def number(match: re.Match[str]) -> str:
-        return f"?{order.setdefault(match.group(1), len(order) + 1)}"
-
-    text = _PLACEHOLDER.sub(number, sql)
-    values = [params[name] for name in order]
-    return text, [v.isoformat() if isinstance(v, dt.date) else v for v in values]
-
-
-def inlined(sql: str, params: Params) -> str | None:
-    """The statement with its parameters written as literals, or None if one is of a type
-    whose literal could carry SQL (text)."""
+def inlined(sql: str, params: Params, dialect: str) -> str | None:
+    """The statement with its parameters written as literals of the dialect, or None if
+    one is of a type whose literal could carry SQL (text)."""
     if not all(type(v) in _INLINED for v in params.values()):
         return None
 
     def literal(match: re.Match[str]) -> str:
         value = params[match.group(1)]
-        if isinstance(value, dt.date):
-            return f"DATE '{value.isoformat()}'"
+        if isinstance(value, dt.date):  # SQLite stores days as ISO text
+            day = f"'{value.isoformat()}'"
+            return day if dialect == "sqlite" else f"DATE {day}"
         if isinstance(value, bool):
-            return "TRUE" if value else "FALSE"
-        if isinstance(value, float):
-            return f"CAST('{value!r}' AS DOUBLE PRECISION)"
-        return f"CAST({int(value)} AS BIGINT)"
+            return str(int(value))
+        return str(int(value)) if dialect == "sqlite" else f"CAST({int(value)} AS BIGINT)"
 
     return _PLACEHOLDER.sub(literal, sql)
 
@@ -59,62 +48,87 @@ def inlined(sql: str, params: Params) -> str | None:
 Opener = Callable[[], Any]
 
 
+def load_driver(module: str) -> None:
+    """Import ADBC's driver manager, a driver's package and pyarrow (a second or so)."""
+    import importlib
+
+    import adbc_driver_manager  # noqa: F401
+    import pyarrow  # noqa: F401
+
+    importlib.import_module(module)
+
+
+class _Query:
+    """One statement's database, connection, statement and reader, closed together."""
+
+    def __init__(self, open_database: Opener) -> None:
+        import adbc_driver_manager
+
+        self.handles: list[Any] = [open_database()]
+        try:
+            self.handles.append(adbc_driver_manager.AdbcConnection(self.handles[0]))
+        except BaseException:
+            self.close()
+            raise
+        self.reader: Any = None
+
+    def run(self, statements: Sequence[str], sql: str, options: dict[str, str]) -> None:
+        import adbc_driver_manager
+        import pyarrow as pa
+
+        for text in statements:
+            with adbc_driver_manager.AdbcStatement(self.handles[1]) as statement:
+                statement.set_sql_query(text)
+                statement.execute_update()
+        statement = adbc_driver_manager.AdbcStatement(self.handles[1])
+        self.handles.append(statement)
+        statement.set_options(**options)
+        statement.set_sql_query(sql)
+        stream, _ = statement.execute_query()
+        self.reader = pa.RecordBatchReader.from_stream(stream)
+
+    def next(self) -> Any:
+        """The next batch, or None after the last."""
+        try:
+            return self.reader.read_next_batch()
+        except StopIteration:
+            return None
+
+    def no_rows(self) -> Any:
+        """An empty batch of the result's columns."""
+        import pyarrow as pa
+
+        schema = self.reader.schema
+        return pa.RecordBatch.from_arrays([pa.nulls(0, f.type) for f in schema], schema=schema)
+
+    def close(self) -> None:
+        """Close the reader, then the statement, the connection and the database."""
+        from adbc_driver_manager import Error
+
+        if self.reader is not None:
+            self.reader.close()
+        for handle in reversed(self.handles):
+            with contextlib.suppress(Error):  # a connection that failed is gone already
+                handle.close()
+
+
 async def record_batches(
-    connect: Opener,
-    statements: Sequence[str],
-    sql: str,
-    args: Sequence[Any],
-    options: dict[str, str],
+    open_database: Opener, statements: Sequence[str], sql: str, options: dict[str, str]
 ) -> AsyncGenerator[Any]:
-    """The batches of one query on a new ADBC connection: `statements` run first (session
-    settings), the connection is closed when the generator ends."""
-    conn = await _in_thread(connect)
-    cursor = None
+    """The batches of one query on a new ADBC connection (`statements`, session settings,
+    run first; the first batch is yielded even when the result is empty)."""
+    query = await _in_thread(_Query, open_database)
     try:
-        # The reader reads through the cursor, which must outlive it.
-        cursor, reader = await _in_thread(_execute, conn, statements, sql, args, options)
+        await _in_thread(query.run, statements, sql, options)
         empty = True
-        while (batch := await _in_thread(_next, reader)) is not None:
+        while (batch := await _in_thread(query.next)) is not None:
             empty = False
             yield batch
-        if empty:  # an empty result still tells its columns
-            yield _no_rows(reader)
+        if empty:
+            yield query.no_rows()
     finally:
         with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(_close, cursor, conn)
-
-
-def _execute(
-    conn: Any, statements: Sequence[str], sql: str, args: Sequence[Any], options: dict[str, str]
-) -> tuple[Any, Any]:
-    cursor = conn.cursor()
-    for statement in statements:
-        cursor.execute(statement)
-    cursor.adbc_statement.set_options(**options)
-    cursor.execute(sql, args or None)
-    return cursor, cursor.fetch_record_batch()
-
-
-def _no_rows(reader: Any) -> Any:
-    import pyarrow as pa
-
-    return pa.RecordBatch.from_pylist([], schema=reader.schema)
-
-
-def _next(reader: Any) -> Any:
-    try:
-        return reader.read_next_batch()
-    except StopIteration:
-        return None
-
-
-def _close(cursor: Any, conn: Any) -> None:
-    from adbc_driver_manager import Error
-
-    for resource in (cursor, conn):
-        with contextlib.suppress(Error):  # a connection that failed is gone already
-            if resource is not None:
-                resource.close()
+            await anyio.to_thread.run_sync(query.close)
 
 
 async def _in_thread(function: Callable[..., Any], *args: Any) -> Any:

@@ -121,6 +121,11 @@ class Database(abc.ABC):
         names are always known; later batches are never empty.
         """
 
+    async def load_column_driver(self) -> None:
+        """Load what `stream_columns` needs now, so that the first columnar answer does not
+        wait for it (nothing where it answers None)."""
+        return None
+
     def stream_columns(
         self, sql: str, params: Params, batch_rows: int
     ) -> AsyncGenerator[Any] | None:

@@ -14,7 +14,7 @@ import psycopg
 from psycopg import AsyncConnection, AsyncCursor, AsyncServerCursor
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from odm.db.arrow import inlined, record_batches
+from odm.db.arrow import inlined, load_driver, record_batches
 from odm.db.base import (
     Batch,
     ConstraintViolation,
@@ -139,25 +139,32 @@ class PostgresDatabase(Database):
             if empty:
                 yield Batch(columns, [])
 
+    async def load_column_driver(self) -> None:
+        await anyio.to_thread.run_sync(load_driver, "adbc_driver_postgresql")
+
     def stream_columns(
         self, sql: str, params: Params, batch_rows: int
     ) -> AsyncGenerator[Any] | None:
         """Arrow batches of a binary COPY read by ADBC's PostgreSQL driver, on a connection
         of its own that counts as one of the streams' (None for text parameters, which
         COPY cannot take)."""
-        text = inlined(sql, params)
+        text = inlined(sql, params, self.dialect)
         if text is None:
             return None
-        return self._copy_batches(text, batch_rows)
+        # Named as the row path's cursor is, for whoever reads pg_stat_activity.
+        return self._copy_batches(f"/* odm_stream */ {text}", batch_rows)
 
     async def _copy_batches(self, sql: str, batch_rows: int) -> AsyncGenerator[Any]:
-        from adbc_driver_postgresql import dbapi
+        import adbc_driver_postgresql
 
         # About 100 bytes a row in COPY's binary format.
         options = {"adbc.postgresql.batch_size_hint_bytes": str(batch_rows * 100)}
         async with self._stream_slot():
             batches = record_batches(
-                lambda: dbapi.connect(self.url), self.session_settings, sql, (), options
+                lambda: adbc_driver_postgresql.connect(self.url),
+                self.session_settings,
+                sql,
+                options,
             )
             try:
                 async for batch in batches:
