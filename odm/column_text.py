@@ -25,8 +25,8 @@ from odm.columnar import doubles, text_array, text_scalar, valid
 # Doubles whose `repr` is in exponent form (CSV writes those with `repr`).
 _PLAIN_LOW, _PLAIN_HIGH = 1e-4, 1e16
 # Rows written per chunk: a driver's batch is cut into slices (without copying) so that the
-# text of only one slice is held at a time, a megabyte or two.
-SLICE_ROWS = 8192
+# text of only one slice is held at a time, under a megabyte.
+SLICE_ROWS = 4096
 
 
 def supported(schema: pa.Schema) -> bool:
