@@ -70,7 +70,7 @@ async def stream_columns(
     try:
         first = await anext(source)
         plan.check(first)
-    except Unsuitable:
+    except (Unsuitable, StopAsyncIteration):  # no batch at all tells no columns either
         await source.aclose()
         return None
     except BaseException:

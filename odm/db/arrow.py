@@ -48,6 +48,20 @@ def inlined(sql: str, params: Params, dialect: str) -> str | None:
 Opener = Callable[[], Any]
 
 
+def as_days(batch: Any) -> Any:
+    """A batch whose timestamp columns (Oracle's DATE, which has a time of day that ODM
+    never sets) are days, as the row path gives them."""
+    import pyarrow as pa
+
+    if not any(pa.types.is_timestamp(field.type) for field in batch.schema):
+        return batch
+    arrays = [
+        column.cast(pa.date32()) if pa.types.is_timestamp(column.type) else column
+        for column in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
 def load_driver(module: str) -> None:
     """Import ADBC's driver manager, a driver's package and pyarrow (a second or so)."""
     import importlib
