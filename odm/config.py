@@ -48,7 +48,7 @@ class Settings(BaseSettings):
         "batches fetched by the ADBC drivers (false: always the row path).",
     )
     column_batch_rows: int = Field(
-        default=16_384,
+        default=8_192,
         ge=1,
         le=1_000_000,
         description="ODM_COLUMN_BATCH_ROWS: rows per Arrow batch on the columnar path.",
