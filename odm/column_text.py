@@ -12,7 +12,7 @@ and CSV quoting and formula guards) are not written here: such lists keep the ro
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from typing import Any
 
 import numpy as np
@@ -27,11 +27,6 @@ _PLAIN_LOW, _PLAIN_HIGH = 1e-4, 1e16
 # Rows written per chunk: a driver's batch is cut into slices (without copying) so that the
 # text of only one slice is held at a time, under a megabyte.
 SLICE_ROWS = 4096
-
-
-def supported(schema: pa.Schema) -> bool:
-    """Whether every column is one this module writes (integers, doubles and dates)."""
-    return all(_kind(field.type) is not None for field in schema)
 
 
 def _kind(arrow_type: pa.DataType) -> str | None:
@@ -116,9 +111,6 @@ def csv_rows(batch: pa.RecordBatch) -> bytes:
         parts += [",", _text(column, csv=True)] if i else [_text(column, csv=True)]
     parts.append("\r\n")
     return _joined(parts)
-
-
-BatchWriter = Callable[[AsyncIterable[pa.RecordBatch]], AsyncIterator[bytes]]
 
 
 def _slices(batch: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
