@@ -33,6 +33,7 @@ from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import Database, DatabaseUnavailable, migrate
 from odm.feed.hub import Hub
+from odm.web.pages import install_web
 
 log = logging.getLogger("odm")
 
@@ -92,6 +93,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from local files by install_web: no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app, settings.retry_after)
@@ -116,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
     ):
         app.include_router(router, dependencies=guarded)
     app.include_router(health.router)
+    install_web(app)
     return app
 
 
