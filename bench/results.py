@@ -9,6 +9,7 @@ from typing import Any
 
 # The systems an export row can come from; the first is the one under test.
 ODM = "ODM"
+ODM_ROWS = "ODM (row path)"  # ODM_COLUMNAR=false: the rows go through Python objects
 SEED_STYLE = "seed-style"
 DATASETTE = "Datasette"
 DUMP = "database dump"

@@ -21,6 +21,7 @@ from bench.scenarios import (
     export_datasette,
     export_dump,
     export_odm,
+    export_odm_rows,
     export_seed_style,
     ingest_rates,
     rollup_latencies,
@@ -147,6 +148,7 @@ def _dataset(run: Run, size: str, backend: str) -> DataSet:
 
 def _exports(data: DataSet, plan: Plan) -> list[Callable[[], ExportResult]]:
     steps = [partial(export_odm, data, plan, fmt) for fmt in plan.formats]
+    steps += [partial(export_odm_rows, data, plan, fmt) for fmt in plan.row_formats]
     steps.append(partial(export_dump, data, plan))
     if data.rows <= plan.seed_style_max_rows:
         steps.append(partial(export_seed_style, data, plan))

@@ -7,6 +7,7 @@ import statistics
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from bench.datasets import EXPORT_FIELDS, EXPORT_KEY, DataSet
@@ -26,6 +27,7 @@ from bench.results import (
     DUMP,
     NAIVE,
     ODM,
+    ODM_ROWS,
     ODM_WITHOUT_AGGREGATES,
     SEED_STYLE,
     ExportResult,
@@ -59,7 +61,9 @@ class Plan:
     latency_samples: int = 200
     load_seconds: float = 10.0
     connections: int = 32
-    formats: tuple[str, ...] = ("json", "csv")
+    formats: tuple[str, ...] = ("json", "ndjson", "csv", "arrow", "parquet")
+    # The formats also measured on the row path (ODM_COLUMNAR=false), in the same run.
+    row_formats: tuple[str, ...] = ("json", "ndjson", "csv")
     write_rows: int = 20_000  # daily rows written through the triggers per measurement
     ingest_rows: int = 1_000_000  # NDJSON rows per body posted to ODM's write endpoint
     naive_ingest_rows: int = 100_000  # the naive endpoint's body (it holds all of it)
@@ -110,6 +114,12 @@ REQUIRED_ROLLUPS = tuple(ROLLUP_PATHS)[:5]
 def export_odm(data: DataSet, plan: Plan, fmt: str) -> ExportResult:
     """ODM's streamed export of every daily row in one format."""
     return _export(data, plan, odm_server, f"{EXPORT_PATH}?format={fmt}", ODM, fmt)
+
+
+def export_odm_rows(data: DataSet, plan: Plan, fmt: str) -> ExportResult:
+    """The same export on ODM's row path (ODM_COLUMNAR=false)."""
+    server = partial(odm_server, columnar=False)
+    return _export(data, plan, server, f"{EXPORT_PATH}?format={fmt}", ODM_ROWS, fmt)
 
 
 def export_seed_style(data: DataSet, plan: Plan) -> ExportResult:

@@ -54,8 +54,9 @@ class Server:
         raise RuntimeError(f"no VmHWM for pid {self.process.pid}")
 
 
-def odm_server(data: DataSet, port: int, workers: int = 1) -> ServerSpec:
-    """ODM itself, as the seed contract starts it: `uvicorn service:app`."""
+def odm_server(data: DataSet, port: int, workers: int = 1, columnar: bool = True) -> ServerSpec:
+    """ODM itself, as the seed contract starts it: `uvicorn service:app` (`columnar`
+    False: the row path only, the baseline of the columnar path)."""
     command = [sys.executable, "-m", "uvicorn", "service:app", "--host", HOST]
     return ServerSpec(
         "ODM",
@@ -68,6 +69,7 @@ def odm_server(data: DataSet, port: int, workers: int = 1) -> ServerSpec:
             "ODM_AUTH": "anonymous-read",
             "ODM_RATE_LIMIT": "0",
             "ODM_MAX_EXPORTS": "1000",
+            "ODM_COLUMNAR": "true" if columnar else "false",
         },
     )
 

@@ -70,6 +70,11 @@ def create_app(settings: Settings) -> FastAPI:
         db = open_database(settings)
         await db.open()
         try:
+            if settings.columnar:
+                # Imported only here: pyarrow costs a server about 40 MB.
+                from odm.api import column_streams
+
+                await column_streams.preload(db)
             if settings.migrate_on_start and db.dialect != "oracle":
                 await _migrate_if_reachable(db)
             app.state.db = db

@@ -61,6 +61,17 @@ class Settings(BaseSettings):
     batch_rows: int = Field(
         default=5000, ge=1, le=100_000, description="ODM_BATCH_ROWS: rows fetched per round trip."
     )
+    columnar: bool = Field(
+        default=True,
+        description="ODM_COLUMNAR: stream the daily and monthly production lists as Arrow "
+        "batches fetched by the ADBC drivers (false: always the row path).",
+    )
+    column_batch_rows: int = Field(
+        default=8_192,
+        ge=1,
+        le=1_000_000,
+        description="ODM_COLUMN_BATCH_ROWS: rows per Arrow batch on the columnar path.",
+    )
     send_timeout: float = Field(
         default=60.0,
         gt=0,

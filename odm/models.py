@@ -7,7 +7,8 @@ rather than validate them one by one (that validation is what made the seed slow
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import types
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +18,18 @@ BBL = "bbl (US barrels)"
 def field_names(model: type[BaseModel]) -> tuple[str, ...]:
     """A model's field names in order: the output columns of the query behind it."""
     return tuple(model.model_fields)
+
+
+def field_kinds(model: type[BaseModel]) -> dict[str, type]:
+    """Each field's Python type, an optional one unwrapped (`float | None` is float): the
+    column types of Arrow and Parquet answers."""
+    kinds = {}
+    for name, info in model.model_fields.items():
+        kind: Any = info.annotation
+        if get_origin(kind) in (Union, types.UnionType):
+            kind = next(arg for arg in get_args(kind) if arg is not type(None))
+        kinds[name] = kind
+    return kinds
 
 
 USD = "USD"

@@ -1,4 +1,5 @@
-"""Writers that turn row batches into JSON array, NDJSON or CSV byte chunks.
+"""Writers that turn row batches into JSON array, NDJSON or CSV byte chunks (Arrow and
+Parquet in `odm.columnar`).
 
 Each batch becomes one chunk, so memory holds one batch at a time whatever the result size.
 """
@@ -8,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
 from enum import StrEnum
+from functools import partial
 
 import orjson
 
@@ -23,13 +25,19 @@ class Format(StrEnum):
     JSON = "json"
     NDJSON = "ndjson"
     CSV = "csv"
+    ARROW = "arrow"
+    PARQUET = "parquet"
 
 
 MEDIA_TYPES: dict[Format, str] = {
     Format.JSON: "application/json",
     Format.NDJSON: "application/x-ndjson",
     Format.CSV: "text/csv; charset=utf-8",
+    Format.ARROW: "application/vnd.apache.arrow.stream",
+    Format.PARQUET: "application/vnd.apache.parquet",
 }
+# The formats whose writers need the columns' types (`odm.columnar`).
+TYPED_FORMATS = frozenset({Format.ARROW, Format.PARQUET})
 
 
 def _objects(batch: Batch) -> list[dict[str, object]]:
@@ -117,6 +125,20 @@ WRITERS: dict[Format, Writer] = {
     Format.NDJSON: ndjson,
     Format.CSV: csv_rows,
 }
+
+
+def writer_for(fmt: Format, kinds: Mapping[str, type] | None = None) -> Writer:
+    """The writer of a format; Arrow and Parquet take each column's type from `kinds`
+    (a field's Python type: int, float, str, bool or date)."""
+    if fmt not in TYPED_FORMATS:
+        return WRITERS[fmt]
+    # Imported when first asked for: pyarrow takes a while to load, and most answers
+    # never need it.
+    from odm import columnar
+
+    if fmt is Format.ARROW:
+        return partial(columnar.arrow_stream, kinds=kinds or {})
+    return partial(columnar.parquet_file, kinds=kinds or {})
 
 
 def mapped(batch: Batch, bound: Bound) -> Batch:

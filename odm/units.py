@@ -132,6 +132,14 @@ def converter(quantities: Mapping[str, Quantity], system: UnitSystem) -> Step:
     return bind
 
 
+def column_factors(quantities: Mapping[str, Quantity], system: UnitSystem) -> dict[str, float]:
+    """The factor `converter` multiplies each column by, for the columnar path (none in
+    field units)."""
+    if system is UnitSystem.FIELD:
+        return {}
+    return {name: METRIC_FACTORS[quantity] for name, quantity in quantities.items()}
+
+
 def to_stored(quantity: Quantity, system: UnitSystem) -> float:
     """The factor that turns a value written in a unit system into the stored unit (the
     inverse of what reads in that system apply), so a value written then read back in the

@@ -37,9 +37,20 @@ class FakeConnection:
     call_timeout: int = 0
     outputtypehandler: Any = None
     current_schema: str | None = None
+    # Data frames (anything with `__arrow_c_stream__`) for statements containing a text.
+    frames: dict[str, list[Any]] = field(default_factory=dict)
 
     def cursor(self) -> FakeCursor:
         return FakeCursor(self)
+
+    async def fetch_df_batches(
+        self, statement: str, parameters: Any = None, size: int | None = None, **options: Any
+    ) -> AsyncIterator[Any]:
+        self.note(
+            "fetch_df_batches", statement, {"parameters": parameters, "size": size, **options}
+        )
+        for frame in next((f for text, f in self.frames.items() if text in statement), []):
+            yield frame
 
     def note(self, kind: str, sql: str, params: Any = None) -> None:
         self.log.append(Sent(kind, sql, params, self.call_timeout, self.current_schema))
@@ -98,9 +109,13 @@ class FakeVar:
 class FakePool:
     """Hands out one connection again and again, as a pool reuses a session."""
 
-    def __init__(self, answers: dict[str, list[tuple[Any, ...]]] | None = None) -> None:
+    def __init__(
+        self,
+        answers: dict[str, list[tuple[Any, ...]]] | None = None,
+        frames: dict[str, list[Any]] | None = None,
+    ) -> None:
         self.log: list[Sent] = []
-        self.conn = FakeConnection(self.log, answers or {})
+        self.conn = FakeConnection(self.log, answers or {}, frames=frames or {})
 
     @asynccontextmanager
     async def _acquired(self) -> AsyncIterator[FakeConnection]:
@@ -111,10 +126,12 @@ class FakePool:
 
 
 def recording_backend(
-    answers: dict[str, list[tuple[Any, ...]]] | None = None, **options: Any
+    answers: dict[str, list[tuple[Any, ...]]] | None = None,
+    frames: dict[str, list[Any]] | None = None,
+    **options: Any,
 ) -> tuple[OracleDatabase, FakePool]:
     """An OracleDatabase whose pool is a FakePool (never opened against a server)."""
     db = OracleDatabase("oracle://app:pw@db.example:1521/FREEPDB1", **options)
-    pool = FakePool(answers)
+    pool = FakePool(answers, frames)
     db.pool = pool  # type: ignore[assignment]
     return db, pool

@@ -22,6 +22,7 @@ from bench.results import (
     DUMP,
     NAIVE,
     ODM,
+    ODM_ROWS,
     ODM_WITHOUT_AGGREGATES,
     SEED_STYLE,
     ExportResult,
@@ -33,6 +34,7 @@ from bench.scenarios import (
     export_datasette,
     export_dump,
     export_odm,
+    export_odm_rows,
     export_seed_style,
     ingest_rates,
     rollup_latencies,
@@ -76,6 +78,7 @@ def test_odm_exports_every_format(tiny: DataSet, plan: Plan) -> None:
         result = export_odm(tiny, plan, fmt)
         _plausible(result, tiny, ODM)
         assert result.ttfb_s is not None and result.peak_rss_mb is not None
+    _plausible(export_odm_rows(tiny, plan, "csv"), tiny, ODM_ROWS)
 
 
 @pytest.mark.slow

@@ -90,7 +90,9 @@ async def list_audit_events(
 ) -> StreamingResponse:
     """The audit log (admins only): every authenticated write and key change, newest first."""
     plan = RowPlan(AUDIT_FIELDS).then(map_values(iso_utc, ["recorded_at"]))
-    return await ctx.respond(list_spec(lists.audit(ctx.dialect, since), plan, sort=sort))
+    return await ctx.respond(
+        list_spec(lists.audit(ctx.dialect, since), plan, sort=sort, model=AuditEvent)
+    )
 
 
 def _api_key(info: KeyInfo) -> ApiKey:

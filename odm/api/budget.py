@@ -51,4 +51,4 @@ async def stream_budget_vs_actual(
         every_row(figures.round_sums), figures.variance_figures, every_row(figures.rounded)
     )
     headers = {"X-Through": last_month.isoformat()}
-    return await ctx.respond(list_spec(query, plan, fields, headers=headers))
+    return await ctx.respond(list_spec(query, plan, fields, headers=headers, model=BudgetVsActual))

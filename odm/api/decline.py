@@ -155,7 +155,9 @@ async def stream_well_forecast(
     chosen, units = choices
     _, analysis = await _well(db, scope, well_id, chosen)
     rows_plan = plan(FORECAST_FIELDS, FORECAST_QUANTITIES, chosen.phase, units)
-    return await stream_rows(_forecast_rows(analysis), rows_plan, fmt, _headers(units))
+    return await stream_rows(
+        _forecast_rows(analysis), rows_plan, fmt, _headers(units), model=ForecastMonth
+    )
 
 
 async def _decline_rows(
@@ -184,7 +186,11 @@ async def stream_well_declines(
     )
     rows_plan = plan(WELL_FIELDS, DECLINE_QUANTITIES, chosen.phase, units)
     return await stream_rows(
-        _decline_rows(histories, chosen, WELL_FIELDS, len(found)), rows_plan, fmt, _headers(units)
+        _decline_rows(histories, chosen, WELL_FIELDS, len(found)),
+        rows_plan,
+        fmt,
+        _headers(units),
+        model=WellDecline,
     )
 
 
@@ -205,7 +211,11 @@ async def stream_entity_declines(
     histories = await open_entity_histories(db, scope, entities, chosen.phase, settings.batch_rows)
     rows_plan = plan(ENTITY_FIELDS, DECLINE_QUANTITIES, chosen.phase, units)
     return await stream_rows(
-        _decline_rows(histories, chosen, ENTITY_FIELDS), rows_plan, fmt, _headers(units)
+        _decline_rows(histories, chosen, ENTITY_FIELDS),
+        rows_plan,
+        fmt,
+        _headers(units),
+        model=EntityDecline,
     )
 
 
@@ -247,7 +257,9 @@ async def stream_entity_forecast(
     chosen, units = choices
     _, analysis = await _entity(db, scope, entity_type, entity_key, chosen)
     rows_plan = plan(FORECAST_FIELDS, FORECAST_QUANTITIES, chosen.phase, units)
-    return await stream_rows(_forecast_rows(analysis), rows_plan, fmt, _headers(units))
+    return await stream_rows(
+        _forecast_rows(analysis), rows_plan, fmt, _headers(units), model=ForecastMonth
+    )
 
 
 async def _reserves_rows(histories: Histories, chosen: Options, count: int) -> AsyncIterator[Rows]:
@@ -292,4 +304,4 @@ async def stream_reserves(
     )
     rows_plan = plan(RESERVES_FIELDS, ("produced", "remaining", "eur"), chosen.phase, units)
     rows = _reserves_rows(histories, chosen, len(found))
-    return await stream_rows(rows, rows_plan, fmt, _headers(units))
+    return await stream_rows(rows, rows_plan, fmt, _headers(units), model=DivisionReserves)

@@ -10,14 +10,15 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from odm.api.params import IsoDate
-from odm.api.responses import ERRORS
+from odm.api.responses import ERRORS, LIST_CONTENT, LIST_DESCRIPTION
 from odm.api.streams import ClosingStreamingResponse
 from odm.db.base import Batch
 from odm.decline.analysis import Options, Phase
 from odm.decline.models import ModelName
 from odm.decline.series import Basis
+from odm.models import field_kinds
 from odm.rows import RowPlan
-from odm.streaming import MEDIA_TYPES, WRITERS, Format, mapped
+from odm.streaming import MEDIA_TYPES, Format, mapped, writer_for
 from odm.units import METRIC_FACTORS, Quantity, UnitSystem, converter
 
 ModelParam = Annotated[
@@ -136,12 +137,12 @@ def too_short_responses(model: Any, listed: bool) -> dict[int | str, dict[str, A
 
 
 def list_of(model: Any) -> dict[int | str, dict[str, Any]]:
-    """A streamed list of computed `model` rows in JSON, NDJSON or CSV, and the errors."""
+    """A streamed list of computed `model` rows in any list format, and the errors."""
     return {
         200: {
             "model": list[model],
-            "description": "Rows as a JSON array (default), NDJSON or CSV with a header row.",
-            "content": {"application/x-ndjson": {}, "text/csv": {}},
+            "description": LIST_DESCRIPTION,
+            "content": LIST_CONTENT,
         },
         **ERRORS,
     }
@@ -152,9 +153,11 @@ async def stream_rows(
     plan_: RowPlan,
     fmt: Format,
     headers: Mapping[str, str],
+    *,
+    model: type[BaseModel],
 ) -> StreamingResponse:
-    """Computed rows (named values) streamed through a plan in a format; the first chunk
-    is computed before the response starts, so its failure is a clean error."""
+    """Computed rows (named values) of a model streamed through a plan in a format; the
+    first chunk is computed before the response starts, so its failure is a clean error."""
     bound = plan_.bind(plan_.fields)
     columns = plan_.fields
 
@@ -170,7 +173,7 @@ async def stream_rows(
 
     source = batches()
     return ClosingStreamingResponse(
-        WRITERS[fmt](source),
+        writer_for(fmt, field_kinds(model))(source),
         sources=[source, chunks] if isinstance(chunks, AsyncGenerator) else [source],
         media_type=MEDIA_TYPES[fmt],
         headers=dict(headers),

@@ -72,7 +72,13 @@ class ListContext:
     async def respond(self, spec: ListSpec) -> StreamingResponse:
         """The list streamed whole, or one keyset page, in the format asked for."""
         return await respond(
-            self.request, self.db, spec, self.page, self.fmt, self.settings.batch_rows
+            self.request,
+            self.db,
+            spec,
+            self.page,
+            self.fmt,
+            self.settings.batch_rows,
+            self.settings.column_batch_rows if self.settings.columnar else None,
         )
 
 

@@ -28,7 +28,7 @@ async def list_divisions(
 ) -> StreamingResponse:
     """All divisions, named or not, with well counts by status and type."""
     query = lists.divisions(ctx.dialect, ctx.scope)
-    return await ctx.respond(list_spec(query, RowPlan(FIELDS), fields, sort))
+    return await ctx.respond(list_spec(query, RowPlan(FIELDS), fields, sort, model=Division))
 
 
 @router.get("/divisions/{division_id}", response_model=None, responses=one_responses(Division))
@@ -40,7 +40,7 @@ async def get_division(
 ) -> dict[str, Any]:
     """One division with its well counts."""
     query = lists.divisions(db.dialect, scope, division_id)
-    division = await fetch_object(db, list_spec(query, RowPlan(FIELDS), fields))
+    division = await fetch_object(db, list_spec(query, RowPlan(FIELDS), fields, model=Division))
     if division is None:
         raise NotFound(f"division {division_id} not found")
     return division

@@ -14,21 +14,26 @@ import datetime as dt
 import hashlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 from fastapi import Header, Request
 from fastapi import Query as QueryParam
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from odm.api.errors import NotFound
 from odm.api.params import parse_fields, parse_sort
 from odm.api.streams import stream_query
 from odm.db.base import Batch, Database
+from odm.models import field_kinds
+
+if TYPE_CHECKING:
+    from odm.columns import ColumnPlan
 from odm.queries.compose import Query, SortKey, count_query, limited
 from odm.queries.lists import ListQuery
 from odm.rows import RowPlan, getter
-from odm.streaming import MEDIA_TYPES, WRITERS, Format, mapped
+from odm.streaming import MEDIA_TYPES, Format, mapped, writer_for
 
 MAX_PAGE = 10_000
 # Parameters a cursor is not bound to: a client may change page size or format mid-way.
@@ -76,12 +81,26 @@ def _prefers_exact_count(prefer: str | None) -> bool:
 
 @dataclass(frozen=True)
 class ListSpec:
-    """One list request, parsed: its query, sort keys, row plan and extra headers."""
+    """One list request, parsed: its query, sort keys, row plan, extra headers, the type
+    of each field (`odm.models.field_kinds`, for Arrow and Parquet) and, for a list whose
+    only transform is a unit conversion, the factors of the columnar path (`odm.columns`;
+    None: rows only)."""
 
     query: ListQuery
     sort: tuple[SortKey, ...]
     plan: RowPlan
     headers: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, type] = field(default_factory=dict)
+    factors: Mapping[str, float] | None = None
+
+    def columns(self) -> ColumnPlan | None:
+        """The columnar counterpart of the row plan, if the list has one."""
+        if self.factors is None:
+            return None
+        from odm.columns import ColumnPlan
+
+        plan = self.plan
+        return ColumnPlan(plan.fields, self.kinds, self.factors, plan.selected)
 
 
 def list_spec(
@@ -90,11 +109,17 @@ def list_spec(
     fields: str | None = None,
     sort: str | None = None,
     headers: Mapping[str, str] | None = None,
+    *,
+    model: type[BaseModel],
+    factors: Mapping[str, float] | None = None,
 ) -> ListSpec:
-    """A list request from its query, its rows' plan and the client's `fields` and `sort`."""
+    """A list request from its query, its rows' plan and model, and the client's `fields`
+    and `sort` (`factors`: see ListSpec)."""
     keys = query.keys(parse_sort(sort, tuple(query.sortable)))
     selected = parse_fields(fields, plan.fields)
-    return ListSpec(query, keys, plan.select(selected), dict(headers or {}))
+    headers = dict(headers or {})
+    kinds = field_kinds(model)
+    return ListSpec(query, keys, plan.select(selected), headers, kinds, factors)
 
 
 def _fingerprint(request: Request) -> str:
@@ -145,17 +170,33 @@ def _key_value(key: SortKey, value: Any) -> Any:
 
 
 async def respond(
-    request: Request, db: Database, spec: ListSpec, page: Page, fmt: Format, batch_rows: int
+    request: Request,
+    db: Database,
+    spec: ListSpec,
+    page: Page,
+    fmt: Format,
+    batch_rows: int,
+    column_batch_rows: int | None = None,
 ) -> StreamingResponse:
-    """Answer a list request: the whole result streamed, or one keyset page."""
+    """Answer a list request: the whole result streamed (on the columnar path, in Arrow
+    batches of `column_batch_rows`, when the list has one and that is set), or one page."""
     headers = dict(spec.headers)
     fingerprint = _fingerprint(request)
     after = None if page.cursor is None else decode_cursor(page.cursor, spec.sort, fingerprint)
     if page.count:  # the whole result's count, whichever page this is
         headers |= await _count_headers(db, spec)
     query = spec.query.select(spec.sort, after)
+    columns = spec.columns() if column_batch_rows else None
+    if page.limit is None and columns is not None and column_batch_rows:
+        # Imported here: pyarrow costs a server about 40 MB, which a server that never
+        # takes the columnar path (ODM_COLUMNAR=false) need not pay.
+        from odm.api.column_streams import stream_columns
+
+        response = await stream_columns(db, query, columns, fmt, headers, column_batch_rows)
+        if response is not None:
+            return response
     if page.limit is None:
-        return await stream_query(db, query, spec.plan, fmt, batch_rows, headers)
+        return await stream_query(db, query, spec.plan, fmt, batch_rows, headers, spec.kinds)
     result = await db.fetch(*_sql(limited(query, db.dialect, page.limit + 1)))
     rows = result.rows
     if len(rows) > page.limit:
@@ -165,7 +206,9 @@ async def respond(
         # A relative reference (RFC 8288): never a host taken from the request's Host header.
         headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
     batch = mapped(Batch(result.columns, rows), spec.plan.bind(result.columns))
-    return StreamingResponse(_one_batch(batch, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
+    return StreamingResponse(
+        _one_batch(batch, fmt, spec.kinds), media_type=MEDIA_TYPES[fmt], headers=headers
+    )
 
 
 async def fetch_object(db: Database, spec: ListSpec) -> dict[str, Any] | None:
@@ -192,9 +235,9 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-async def _one_batch(batch: Batch, fmt: Format) -> AsyncIterator[bytes]:
+async def _one_batch(batch: Batch, fmt: Format, kinds: Mapping[str, type]) -> AsyncIterator[bytes]:
     async def batches() -> AsyncIterator[Batch]:
         yield batch
 
-    async for chunk in WRITERS[fmt](batches()):
+    async for chunk in writer_for(fmt, kinds)(batches()):
         yield chunk

@@ -92,7 +92,7 @@ class NewWell(WellChange):
 
 async def _division(db: Database, caller: Caller, division_id: int) -> dict[str, Any]:
     query = lists.divisions(db.dialect, caller.scope, division_id)
-    found = await fetch_object(db, list_spec(query, RowPlan(field_names(Division))))
+    found = await fetch_object(db, list_spec(query, RowPlan(field_names(Division)), model=Division))
     if found is None:
         raise NotFound(f"division {division_id} not found")
     return found
@@ -100,7 +100,7 @@ async def _division(db: Database, caller: Caller, division_id: int) -> dict[str,
 
 async def _well(db: Database, caller: Caller, well_id: int) -> dict[str, Any]:
     query = lists.wells(db.dialect, caller.scope, lists.WellFilter(well_id=well_id))
-    found = await fetch_object(db, list_spec(query, RowPlan(field_names(Well))))
+    found = await fetch_object(db, list_spec(query, RowPlan(field_names(Well)), model=Well))
     if found is None:
         raise NotFound(f"well {well_id} not found")
     return found

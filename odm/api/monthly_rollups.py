@@ -67,4 +67,6 @@ async def stream_monthly_rollup(
         converter(quantities.MONTHLY, units),
         every_row(figures.rounded),
     )
-    return await ctx.respond(list_spec(query, plan, fields, headers={"X-Units": units.value}))
+    return await ctx.respond(
+        list_spec(query, plan, fields, headers={"X-Units": units.value}, model=MonthlyRollup)
+    )

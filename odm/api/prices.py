@@ -34,7 +34,9 @@ async def stream_daily_prices(
     """The daily oil price, USD/bbl (USD/m³ with units=metric)."""
     query = lists.daily_prices(ctx.dialect, lists.Span(start, end))
     plan = RowPlan(field_names(DailyPrice)).then(converter(quantities.DAILY_PRICE, units))
-    return await ctx.respond(list_spec(query, plan, sort=sort, headers={"X-Units": units.value}))
+    return await ctx.respond(
+        list_spec(query, plan, sort=sort, headers={"X-Units": units.value}, model=DailyPrice)
+    )
 
 
 @router.get("/prices/monthly", response_model=None, responses=list_responses(MonthlyPrice))
@@ -54,7 +56,9 @@ async def stream_monthly_prices(
     plan = RowPlan(field_names(MonthlyPrice))
     if units is UnitSystem.METRIC:
         plan = plan.then(_price_to_metric)
-    return await ctx.respond(list_spec(query, plan, sort=sort, headers={"X-Units": units.value}))
+    return await ctx.respond(
+        list_spec(query, plan, sort=sort, headers={"X-Units": units.value}, model=MonthlyPrice)
+    )
 
 
 def _price_to_metric(columns: Columns) -> Bound:

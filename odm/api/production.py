@@ -26,7 +26,7 @@ from odm.api.responses import list_responses
 from odm.models import DailyProduction, MonthlyProduction, field_names
 from odm.queries import lists
 from odm.rows import RowPlan
-from odm.units import UnitSystem, converter
+from odm.units import UnitSystem, column_factors, converter
 
 router = APIRouter(prefix="/v1", tags=["production"])
 
@@ -58,7 +58,17 @@ async def stream_daily_production(
         ctx.dialect, ctx.scope, lists.DailyFilter(division_id, well_id, span)
     )
     plan = RowPlan(DAILY_FIELDS).then(converter(quantities.DAILY, units))
-    return await ctx.respond(list_spec(query, plan, fields, sort, {"X-Units": units.value}))
+    return await ctx.respond(
+        list_spec(
+            query,
+            plan,
+            fields,
+            sort,
+            {"X-Units": units.value},
+            model=DailyProduction,
+            factors=column_factors(quantities.DAILY, units),
+        )
+    )
 
 
 @router.get("/production/monthly", response_model=None, responses=list_responses(MonthlyProduction))
@@ -81,4 +91,14 @@ async def stream_monthly_production(
     )
     query = lists.monthly_production(ctx.dialect, ctx.scope, monthly)
     plan = RowPlan(MONTHLY_FIELDS).then(converter(quantities.MONTHLY, units))
-    return await ctx.respond(list_spec(query, plan, fields, sort, {"X-Units": units.value}))
+    return await ctx.respond(
+        list_spec(
+            query,
+            plan,
+            fields,
+            sort,
+            {"X-Units": units.value},
+            model=MonthlyProduction,
+            factors=column_factors(quantities.MONTHLY, units),
+        )
+    )

@@ -27,13 +27,26 @@ LIST_HEADERS = {
 }
 
 
+LIST_DESCRIPTION = (
+    "Rows as a JSON array (default), NDJSON, CSV with a header row, an Arrow IPC stream or "
+    "a Parquet file (`format=arrow`, `format=parquet`)."
+)
+# The formats besides JSON (odm.streaming.MEDIA_TYPES).
+LIST_CONTENT: dict[str, dict[str, Any]] = {
+    "application/x-ndjson": {},
+    "text/csv": {},
+    "application/vnd.apache.arrow.stream": {},
+    "application/vnd.apache.parquet": {},
+}
+
+
 def list_responses(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
-    """A streamed list of `model` rows in JSON, NDJSON or CSV, and the errors."""
+    """A streamed list of `model` rows in any list format, and the errors."""
     return {
         200: {
             "model": list[model],  # type: ignore[valid-type]
-            "description": "Rows as a JSON array (default), NDJSON or CSV with a header row.",
-            "content": {"application/x-ndjson": {}, "text/csv": {}},
+            "description": LIST_DESCRIPTION,
+            "content": LIST_CONTENT,
             "headers": LIST_HEADERS,
         },
         **ERRORS,

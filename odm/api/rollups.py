@@ -66,7 +66,9 @@ async def stream_rollup(
         converter(quantities.ROLLUP, units),
         figures.rounded_figures,
     )
-    return await ctx.respond(list_spec(query, plan, fields, headers={"X-Units": units.value}))
+    return await ctx.respond(
+        list_spec(query, plan, fields, headers={"X-Units": units.value}, model=Rollup)
+    )
 
 
 @router.get("/production/cumulative", response_model=None, responses=list_responses(Cumulative))
@@ -92,4 +94,6 @@ async def stream_cumulative(
         converter(quantities.CUMULATIVE, units),
         every_row(figures.rounded),
     )
-    return await ctx.respond(list_spec(query, plan, fields, headers={"X-Units": units.value}))
+    return await ctx.respond(
+        list_spec(query, plan, fields, headers={"X-Units": units.value}, model=Cumulative)
+    )

@@ -17,7 +17,7 @@ from starlette.types import Receive, Scope, Send
 from odm.db.base import Batch, Database, DatabaseError, DatabaseUnavailable
 from odm.queries.compose import Query
 from odm.rows import Bound, RowPlan
-from odm.streaming import MEDIA_TYPES, WRITERS, Format, mapped
+from odm.streaming import MEDIA_TYPES, Format, mapped, writer_for
 
 log = logging.getLogger("odm.stream")
 
@@ -84,7 +84,8 @@ async def _through(
         await rest.aclose()
 
 
-async def _guarded(chunks: AsyncIterator[bytes], what: str) -> AsyncIterator[bytes]:
+async def guarded(chunks: AsyncIterator[bytes], what: str) -> AsyncIterator[bytes]:
+    """The chunks, or StreamAborted (a cut connection) when the database fails midway."""
     sent = 0
     try:
         async for chunk in chunks:
@@ -102,8 +103,10 @@ async def stream_query(
     fmt: Format = Format.JSON,
     batch_rows: int = 5000,
     headers: Mapping[str, str] | None = None,
+    kinds: Mapping[str, type] | None = None,
 ) -> StreamingResponse:
-    """A chunked response streaming the query's rows through the plan in the given format.
+    """A chunked response streaming the query's rows through the plan in the given format
+    (`kinds`: each field's type, for Arrow and Parquet).
 
     The plan is bound to the columns of the first batch before the response starts, so a
     query that does not match its model is a clean 500, not a cut stream.
@@ -116,7 +119,7 @@ async def stream_query(
         raise
     batches = _through(first, rest, bound)
     return ClosingStreamingResponse(
-        _guarded(WRITERS[fmt](batches), query.name),
+        guarded(writer_for(fmt, kinds)(batches), query.name),
         sources=[batches],
         media_type=MEDIA_TYPES[fmt],
         headers=dict(headers or {}),

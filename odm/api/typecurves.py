@@ -92,4 +92,6 @@ async def stream_type_curve(
     converted = ("p10", "p50", "p90", "mean") if normalize == "none" else ()
     rows_plan = plan(FIELDS, converted, phase, units)
     profile = _profile(histories, basis, TypeCurve(normalize))
-    return await stream_rows(profile, rows_plan, fmt, {"X-Units": units.value})
+    return await stream_rows(
+        profile, rows_plan, fmt, {"X-Units": units.value}, model=TypeCurveMonth
+    )

@@ -63,7 +63,7 @@ async def list_wells(
     wanted = lists.WellFilter(None, division_id, status, well_type, q)
     query = lists.wells(ctx.dialect, ctx.scope, wanted)
     headers = {"X-Units": units.value}
-    return await ctx.respond(list_spec(query, _plan(units), fields, sort, headers))
+    return await ctx.respond(list_spec(query, _plan(units), fields, sort, headers, model=Well))
 
 
 @router.get("/wells/{well_id}", response_model=None, responses=one_responses(Well))
@@ -76,7 +76,7 @@ async def get_well(
 ) -> dict[str, Any]:
     """One well with its division and life-to-date volumes."""
     query = lists.wells(db.dialect, scope, lists.WellFilter(well_id=well_id))
-    well = await fetch_object(db, list_spec(query, _plan(units), fields))
+    well = await fetch_object(db, list_spec(query, _plan(units), fields, model=Well))
     if well is None:
         raise NotFound(f"well {well_id} not found")
     return well

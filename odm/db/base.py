@@ -121,6 +121,19 @@ class Database(abc.ABC):
         names are always known; later batches are never empty.
         """
 
+    async def load_column_driver(self) -> None:
+        """Load what `stream_columns` needs now, so that the first columnar answer does not
+        wait for it (nothing where it answers None)."""
+        return None
+
+    def stream_columns(
+        self, sql: str, params: Params, batch_rows: int
+    ) -> AsyncGenerator[Any] | None:
+        """The query's rows as Arrow record batches fetched by the driver (the column names
+        in each batch's schema; the first batch may be empty, later ones never are), or None
+        where this backend cannot fetch this query so (the caller takes `stream`)."""
+        return None
+
     @abc.abstractmethod
     async def schema_version(self) -> int:
         """The highest schema version applied (0 for an empty database)."""

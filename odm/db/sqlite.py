@@ -11,6 +11,7 @@ from typing import Any
 
 import anyio.to_thread
 
+from odm.db.arrow import inlined, load_driver, record_batches
 from odm.db.base import (
     Batch,
     ConstraintViolation,
@@ -108,6 +109,24 @@ class SQLiteDatabase(Database):
             # In a thread: closing the last connection of a WAL database checkpoints it.
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(_close, cursor, conn)
+
+    async def load_column_driver(self) -> None:
+        await anyio.to_thread.run_sync(load_driver, "adbc_driver_sqlite")
+
+    def stream_columns(
+        self, sql: str, params: Params, batch_rows: int
+    ) -> AsyncGenerator[Any] | None:
+        """Arrow batches read by ADBC's SQLite driver, which types each column from the
+        values of the first batch (a caller checks those types: a REAL column that is null
+        throughout the first batch reads as integers)."""
+        import adbc_driver_sqlite
+
+        text = inlined(sql, params, self.dialect)
+        if text is None:
+            return None
+        options = {"adbc.sqlite.query.batch_rows": str(batch_rows)}
+        path = str(self.path)
+        return record_batches(lambda: adbc_driver_sqlite.connect(path), (), text, options)
 
     async def schema_version(self) -> int:
         rows = await self.fetch_all(load_sql("schema_version_exists", self.dialect), {})
