@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import AbstractAsyncContextManager, aclosing, suppress
 from dataclasses import dataclass
+from typing import Any
 
 from odm.db.base import (
     Batch,
@@ -73,6 +74,14 @@ class Delegating(Database):
 
     async def recompute_totals(self) -> None:
         await self.primary.recompute_totals()
+
+    async def load_column_driver(self) -> None:
+        await self.primary.load_column_driver()
+
+    def stream_columns(
+        self, sql: str, params: Params, batch_rows: int
+    ) -> AsyncGenerator[Any] | None:
+        return self.primary.stream_columns(sql, params, batch_rows)
 
 
 @dataclass
@@ -194,6 +203,32 @@ class ReplicaReads(Delegating):
         async with aclosing(rows):
             yield first
             async for batch in rows:
+                yield batch
+
+    def stream_columns(
+        self, sql: str, params: Params, batch_rows: int
+    ) -> AsyncGenerator[Any] | None:
+        if self.replica.db.stream_columns(sql, params, batch_rows) is None:
+            return None  # (a generator not started holds nothing)
+        return self._columns(sql, params, batch_rows)
+
+    async def _columns(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Any]:
+        # As `stream`: only the first batch may fall back to the primary (whose columnar
+        # fetch is the same driver's, or the row path's caller gets None there first).
+        batches = self.replica.db.stream_columns(sql, params, batch_rows)
+        assert batches is not None
+        try:
+            first = await anext(batches)
+        except DatabaseUnavailable as exc:
+            self._mark_down(exc)
+            fallback = self.primary.stream_columns(sql, params, batch_rows)
+            if fallback is None:
+                raise
+            batches = fallback
+            first = await anext(batches)
+        async with aclosing(batches):
+            yield first
+            async for batch in batches:
                 yield batch
 
     def _mark_down(self, exc: Exception) -> None:
