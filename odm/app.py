@@ -33,6 +33,7 @@ from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import Database, DatabaseUnavailable, migrate
 from odm.feed.hub import Hub
+from odm.feed.keys import KeyChecks
 
 log = logging.getLogger("odm")
 
@@ -72,7 +73,12 @@ def create_app(settings: Settings) -> FastAPI:
             if settings.migrate_on_start and db.dialect != "oracle":
                 await _migrate_if_reachable(db)
             app.state.db = db
-            hub = Hub(db, settings.feed_poll_seconds, settings.change_retention_days)
+            hub = Hub(
+                db,
+                settings.feed_poll_seconds,
+                settings.change_retention_days,
+                settings.feed_batch_seconds,
+            )
             await hub.start()
             app.state.hub = hub
             try:
@@ -89,6 +95,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.key_checks = KeyChecks(changes.RECHECK_SECONDS)
     install_error_handlers(app, settings.retry_after)
     app.add_middleware(SendTimeout, seconds=settings.send_timeout)
     install_access_control(app, settings)

@@ -118,6 +118,14 @@ class Settings(BaseSettings):
         description="ODM_FEED_POLL_SECONDS: how often a process looks for new changes (SQLite "
         "and Oracle; PostgreSQL is woken at commit and looks this often only as a fallback).",
     )
+    feed_batch_seconds: float = Field(
+        default=0.05,
+        ge=0,
+        le=5,
+        description="ODM_FEED_BATCH_SECONDS: the shortest time between two batches of new "
+        "changes sent to a process's subscribers (each subscriber is woken and sent to once "
+        "per batch; raise it for thousands of subscribers, 0 sends each commit at once).",
+    )
     feed_heartbeat_seconds: float = Field(
         default=15.0,
         gt=0,

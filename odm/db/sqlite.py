@@ -28,6 +28,9 @@ from odm.db.base import (
 from odm.queries import load_sql
 
 PROGRESS_EVERY = 10_000
+# How often the change feed looks at the file's data version (a counter in shared memory:
+# looking reads no page, and the log is read only when a commit changed it).
+DATA_VERSION_SECONDS = 0.02
 # Tables whose rows the per-well totals sum (see bulk_suspended_triggers.sql).
 SUMMED_TABLES = {"odm_daily_production", "odm_well_budget"}
 
@@ -52,6 +55,8 @@ class SQLiteDatabase(Database):
     def __init__(self, url: str, busy_timeout: float = 30.0) -> None:
         self.path = sqlite_path(url)
         self.busy_timeout = busy_timeout
+        self.watcher: sqlite3.Connection | None = None  # the change feed's, kept open
+        self.data_version: int | None = None
 
     def connect(self) -> sqlite3.Connection:
         """A new connection in autocommit mode with foreign keys enforced."""
@@ -78,7 +83,30 @@ class SQLiteDatabase(Database):
             conn.execute("PRAGMA journal_mode = WAL")
 
     async def close(self) -> None:
-        """Nothing is held between requests."""
+        """Only the change feed's watching connection is held between requests."""
+        if self.watcher is not None:
+            watcher, self.watcher = self.watcher, None
+            await anyio.to_thread.run_sync(watcher.close)
+
+    async def wait_for_changes(self, seconds: float) -> None:
+        """Until a commit (by any connection, of this process or another) changes the file's
+        data version, or the timeout passes; the version is looked at every 20 ms."""
+        deadline = anyio.current_time() + seconds
+        while True:
+            version = await anyio.to_thread.run_sync(self._data_version)
+            if version != self.data_version:
+                self.data_version = version
+                return
+            remaining = deadline - anyio.current_time()
+            if remaining <= 0:
+                return
+            await anyio.sleep(min(DATA_VERSION_SECONDS, remaining))
+
+    def _data_version(self) -> int:
+        if self.watcher is None:
+            self.watcher = self.connect()
+        with _errors():
+            return int(self.watcher.execute("PRAGMA data_version").fetchone()[0])
 
     async def fetch(self, sql: str, params: Params) -> Batch:
         return await anyio.to_thread.run_sync(self._fetch, sql, _adapt(params))

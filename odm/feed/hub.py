@@ -1,11 +1,16 @@
 """Each process reads the change log once for all its subscribers.
 
 A `Hub` runs one background task per process: it waits for a sign of new changes
-(PostgreSQL's LISTEN wakes it at commit; SQLite and Oracle are polled), reads what was
-appended since the last id it holds (one query per batch, whatever the number of
-subscribers) and keeps the latest entries in memory. Subscribers read from that window; one
-that asks for older entries reads them from the database itself (a catch-up after a
-reconnect), and one that asks for entries already pruned is told to reload.
+(PostgreSQL's LISTEN wakes it at commit; SQLite watches its file's data version; Oracle is
+polled), reads what was appended since the last id it holds (one query per batch, whatever
+the number of subscribers) and keeps the latest entries in memory, each already encoded as
+the event subscribers send. Subscribers read from that window; one that asks for older
+entries reads them from the database itself (a catch-up after a reconnect), and one that
+asks for entries already pruned is told to reload.
+
+Batches are at least `batch_seconds` apart: under a stream of writes each subscriber is
+woken, and sends, once per batch rather than once per write, so the cost of a write does
+not grow with the subscribers beyond their share of one send.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import itertools
+import json
 import logging
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -66,6 +73,14 @@ class Change:
             "well_id": self.well_id,
             "payload": self.payload,
         }
+
+    @cached_property
+    def event(self) -> bytes:
+        """The entry as a Server-Sent Event (`id`, `event: change`, `data`), encoded once
+        per process and sent as is to every subscriber that may see it."""
+        # json.dumps escapes line breaks inside strings: the data stays on one line.
+        data = json.dumps(self.as_json())
+        return f"id: {self.change_id}\r\nevent: change\r\ndata: {data}\r\n\r\n".encode()
 
 
 class Pruned(Exception):
@@ -121,16 +136,27 @@ class Hub:
     """The change log as this process knows it: the latest entries, and a signal when more
     arrive."""
 
-    def __init__(self, db: Database, poll_seconds: float, retention_days: float = 7.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        poll_seconds: float,
+        retention_days: float = 7.0,
+        batch_seconds: float = 0.0,
+    ) -> None:
         self.db = db
         self.poll_seconds = poll_seconds
+        self.batch_seconds = batch_seconds
         self.retention = dt.timedelta(days=retention_days)
         self.pruned_at = 0.0
         self.window: deque[Change] = deque(maxlen=WINDOW)
         self.last_id = 0
-        self.arrived = asyncio.Condition()
+        # Replaced by a new one at every batch: setting it wakes every waiting subscriber
+        # at once, without a lock each must take in turn.
+        self.arrived = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
         self.reads = 0  # database reads of new entries (one per batch, for all subscribers)
+        self.batches = 0  # batches of new entries handed to the subscribers
+        self.subscribers = 0  # live streams in this process
         self.started = False
 
     async def start(self) -> None:
@@ -159,8 +185,10 @@ class Hub:
         while True:
             try:
                 await self.db.wait_for_changes(self.poll_seconds)
+                started = asyncio.get_running_loop().time()
                 await self._read_new()
                 await self._prune()
+                await self._pace(started)
             except (DatabaseUnavailable, DatabaseError) as exc:
                 log.warning("change feed: cannot read the log, retrying: %s", exc)
                 await asyncio.sleep(self.poll_seconds)
@@ -180,10 +208,17 @@ class Hub:
                 return
             self.window.extend(changes)
             self.last_id = changes[-1].change_id
-            async with self.arrived:
-                self.arrived.notify_all()
+            self.batches += 1
+            arrived, self.arrived = self.arrived, asyncio.Event()
+            arrived.set()
             if len(changes) < READ_BATCH:
                 return
+
+    async def _pace(self, started: float) -> None:
+        """Leave `batch_seconds` between batches: what commits meanwhile joins the next."""
+        elapsed = asyncio.get_running_loop().time() - started
+        if elapsed < self.batch_seconds:
+            await asyncio.sleep(self.batch_seconds - elapsed)
 
     async def _prune(self) -> None:
         """Drop entries past the retention, once a minute (any process may: it is the same
@@ -215,7 +250,18 @@ class Hub:
 
     async def wait(self, after: int, seconds: float) -> None:
         """Until entries after `after` are held, or the timeout passes."""
-        async with self.arrived:
-            with contextlib.suppress(TimeoutError):
-                waiting = self.arrived.wait_for(lambda: self.last_id > after)
-                await asyncio.wait_for(waiting, seconds)
+        if self.last_id > after:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self.arrived.wait()
+
+    def stats(self) -> dict[str, int]:
+        """This process's feed counters, for operators and the benchmark."""
+        return {
+            "subscribers": self.subscribers,
+            "log_reads": self.reads,
+            "batches": self.batches,
+            "last_id": self.last_id,
+            "held": len(self.window),
+        }
