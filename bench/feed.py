@@ -362,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             raw = args.results_dir / f"feed-{backend}-{count}.txt" if args.profile else None
             result = run_feed(data, replace(plan, profile=raw), count)
             print(json.dumps(result.as_dict()), flush=True)
+            with (args.results_dir / "feed.jsonl").open("a") as saved:
+                saved.write(json.dumps(result.as_dict()) + "\n")
             if raw is not None:
                 for frame, share in top_frames(raw, 25):
                     print(f"{share:6.1%}  {frame}")

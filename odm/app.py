@@ -78,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
                 settings.feed_poll_seconds,
                 settings.change_retention_days,
                 settings.feed_batch_seconds,
+                changes.RECHECK_SECONDS,
             )
             await hub.start()
             app.state.hub = hub

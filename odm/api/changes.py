@@ -134,7 +134,7 @@ async def stream_changes(
         start = await latest_id(db)
     if format == "json":
         return await _page(request, db, caller, wanted, start, limit)
-    stream = _events(request, db, caller, wanted, start, settings.feed_heartbeat_seconds)
+    stream = _events(request, db, caller, wanted, start)
     return EventSourceResponse(
         stream, ping=settings.feed_heartbeat_seconds, headers={"X-Accel-Buffering": "no"}
     )
@@ -163,7 +163,6 @@ async def _events(
     caller: Caller,
     wanted: Wanted,
     after: int,
-    heartbeat: float,
 ) -> AsyncIterator[ServerSentEvent | bytes]:
     """The events after an id, then live ones as they arrive, until the client leaves or its
     key stops being valid. The events of one batch go out in one send."""
@@ -191,7 +190,7 @@ async def _events(
                     )
                     return
             if not changes:
-                await hub.wait(after, min(heartbeat, RECHECK_SECONDS))
+                await hub.wait(after)  # woken at least every RECHECK_SECONDS
     finally:
         hub.subscribers -= 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from contextlib import asynccontextmanager, closing, contextmanager
+from contextlib import asynccontextmanager, closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +28,9 @@ from odm.db.base import (
 from odm.queries import load_sql
 
 PROGRESS_EVERY = 10_000
-# How often the change feed looks at the file's data version (a counter in shared memory:
-# looking reads no page, and the log is read only when a commit changed it).
-DATA_VERSION_SECONDS = 0.02
+# How often the change feed looks at the database's files (a stat of each: the log is read
+# only when a commit changed them, or when the poll's timeout passes).
+FILES_CHANGED_SECONDS = 0.02
 # Tables whose rows the per-well totals sum (see bulk_suspended_triggers.sql).
 SUMMED_TABLES = {"odm_daily_production", "odm_well_budget"}
 
@@ -55,8 +55,7 @@ class SQLiteDatabase(Database):
     def __init__(self, url: str, busy_timeout: float = 30.0) -> None:
         self.path = sqlite_path(url)
         self.busy_timeout = busy_timeout
-        self.watcher: sqlite3.Connection | None = None  # the change feed's, kept open
-        self.data_version: int | None = None
+        self.signature: tuple[int, ...] = ()  # of the files, when the feed last looked
 
     def connect(self) -> sqlite3.Connection:
         """A new connection in autocommit mode with foreign keys enforced."""
@@ -83,30 +82,28 @@ class SQLiteDatabase(Database):
             conn.execute("PRAGMA journal_mode = WAL")
 
     async def close(self) -> None:
-        """Only the change feed's watching connection is held between requests."""
-        if self.watcher is not None:
-            watcher, self.watcher = self.watcher, None
-            await anyio.to_thread.run_sync(watcher.close)
+        """Nothing is held between requests."""
 
     async def wait_for_changes(self, seconds: float) -> None:
-        """Until a commit (by any connection, of this process or another) changes the file's
-        data version, or the timeout passes; the version is looked at every 20 ms."""
+        """Until the database's files change (a commit, by this process or another, writes
+        the WAL), looked at every 20 ms, or the timeout passes. A change within the
+        filesystem's clock tick that leaves the size alike waits for the timeout at worst."""
         deadline = anyio.current_time() + seconds
-        while True:
-            version = await anyio.to_thread.run_sync(self._data_version)
-            if version != self.data_version:
-                self.data_version = version
-                return
+        while (signature := self._signature()) == self.signature:
             remaining = deadline - anyio.current_time()
             if remaining <= 0:
                 return
-            await anyio.sleep(min(DATA_VERSION_SECONDS, remaining))
+            await anyio.sleep(min(FILES_CHANGED_SECONDS, remaining))
+        self.signature = signature
 
-    def _data_version(self) -> int:
-        if self.watcher is None:
-            self.watcher = self.connect()
-        with _errors():
-            return int(self.watcher.execute("PRAGMA data_version").fetchone()[0])
+    def _signature(self) -> tuple[int, ...]:
+        """Modification time, size and inode of the database file and its WAL."""
+        found: list[int] = []
+        for path in (self.path, Path(f"{self.path}-wal")):
+            with suppress(OSError):
+                stat = path.stat()
+                found += (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        return tuple(found)
 
     async def fetch(self, sql: str, params: Params) -> Batch:
         return await anyio.to_thread.run_sync(self._fetch, sql, _adapt(params))

@@ -142,10 +142,12 @@ class Hub:
         poll_seconds: float,
         retention_days: float = 7.0,
         batch_seconds: float = 0.0,
+        tick_seconds: float = 2.5,
     ) -> None:
         self.db = db
         self.poll_seconds = poll_seconds
         self.batch_seconds = batch_seconds
+        self.tick_seconds = tick_seconds
         self.retention = dt.timedelta(days=retention_days)
         self.pruned_at = 0.0
         self.window: deque[Change] = deque(maxlen=WINDOW)
@@ -154,6 +156,7 @@ class Hub:
         # at once, without a lock each must take in turn.
         self.arrived = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
+        self.ticker: asyncio.Task[None] | None = None
         self.reads = 0  # database reads of new entries (one per batch, for all subscribers)
         self.batches = 0  # batches of new entries handed to the subscribers
         self.subscribers = 0  # live streams in this process
@@ -163,13 +166,15 @@ class Hub:
         """Start following the log from its current end (in the background: a database
         that is slow or down must not hold up the service's start)."""
         self.task = asyncio.create_task(self._follow(), name="odm-feed")
+        self.ticker = asyncio.create_task(self._tick(), name="odm-feed-tick")
 
     async def stop(self) -> None:
         """Stop following the log."""
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self.task
+        for task in (self.task, self.ticker):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
 
     async def _follow(self) -> None:
         while not self.started:
@@ -209,8 +214,7 @@ class Hub:
             self.window.extend(changes)
             self.last_id = changes[-1].change_id
             self.batches += 1
-            arrived, self.arrived = self.arrived, asyncio.Event()
-            arrived.set()
+            self._wake()
             if len(changes) < READ_BATCH:
                 return
 
@@ -248,13 +252,20 @@ class Hub:
         newer.reverse()
         return newer
 
-    async def wait(self, after: int, seconds: float) -> None:
-        """Until entries after `after` are held, or the timeout passes."""
-        if self.last_id > after:
-            return
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await self.arrived.wait()
+    async def wait(self, after: int) -> None:
+        """Until entries after `after` are held, or the next tick (every `tick_seconds`:
+        one timer for the process, not one per subscriber)."""
+        if self.last_id <= after:
+            await self.arrived.wait()
+
+    def _wake(self) -> None:
+        arrived, self.arrived = self.arrived, asyncio.Event()
+        arrived.set()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_seconds)
+            self._wake()
 
     def stats(self) -> dict[str, int]:
         """This process's feed counters, for operators and the benchmark."""
