@@ -50,7 +50,7 @@ from odm.demo import DIVISIONS
 SUBSCRIBERS = (10, 100, 1000)
 WRITES_PER_S = 100.0
 SECONDS = 30.0
-WRITER_THREADS = 4
+WRITER_THREADS = 16  # enough that a slow answer does not hold up the schedule
 ADMIN_EVERY = 5  # one subscriber in five holds an admin key (every division)
 PER_CLIENT_PROCESS = 500
 IDLE_SECONDS = 5.0  # subscribers connected, no writes: the idle cost (heartbeats, key checks)

@@ -459,6 +459,10 @@ class FeedStats(BaseModel):
         "by every subscriber of the process."
     )
     batches: int = Field(description="Batches of new changes handed to the subscribers.")
+    catch_ups: int = Field(
+        description="Reads of the log by one subscriber, resuming further back than the "
+        "changes held in memory (after a long disconnect)."
+    )
     key_checks: int = Field(
         description="Queries asking whether a streaming key is still valid: one per key "
         "every few seconds, shared by that key's streams."

@@ -200,6 +200,7 @@ async def _next_changes(hub: Hub, db: Database, after: int) -> list[Change]:
     held = hub.held_after(after)
     if held is not None:
         return held
+    hub.catch_ups += 1
     return await read_after(db, after)
 
 
