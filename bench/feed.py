@@ -35,11 +35,12 @@ from typing import Any
 
 import psycopg
 
+from bench import feed_report
 from bench.datasets import DataSet, ensure_dataset, odm_command
 from bench.feed_stats import FeedResult, LogEntry, Snapshot, Write, summarize
 from bench.ingest import scratch_copy, writer_key
 from bench.profile import PY_SPY, top_frames
-from bench.servers import HOST, Server, ServerSpec, free_port, running
+from bench.servers import HOST, REPO, Server, ServerSpec, free_port, running
 from bench.sse_client import Received, Subscription, client_process
 from odm.auth.identity import Role
 from odm.auth.keystore import create_key
@@ -68,14 +69,18 @@ class FeedPlan:
     seconds: float = SECONDS
     results_dir: Path = Path("bench/results")
     profile: Path | None = None  # py-spy's raw samples of the server while the writer runs
+    code: Path | None = None  # serve another checkout's code (a baseline), not this one's
+    idle_seconds: float = IDLE_SECONDS
 
 
-def feed_server(url: str, port: int) -> ServerSpec:
-    """`odm serve` itself, one process, keys required (the default), no rate limit."""
+def feed_server(url: str, port: int, code: Path | None = None) -> ServerSpec:
+    """`odm serve` itself, one process, keys required (the default), no rate limit; the
+    code of another checkout (a baseline) when `code` names one."""
     command = [*odm_command(), "serve", "--database", url, "--port", str(port)]
-    return ServerSpec(
-        "ODM-feed", command, "/health", {"ODM_AUTH": "required", "ODM_RATE_LIMIT": "0"}
-    )
+    env = {"ODM_AUTH": "required", "ODM_RATE_LIMIT": "0"}
+    if code is not None:
+        env["PYTHONPATH"] = str(code.resolve())
+    return ServerSpec("ODM-feed", command, "/health", env)
 
 
 def run_feed(data: DataSet, plan: FeedPlan, subscribers: int) -> FeedResult:
@@ -83,7 +88,7 @@ def run_feed(data: DataSet, plan: FeedPlan, subscribers: int) -> FeedResult:
     with scratch_copy(data, plan.results_dir / "scratch") as copy:
         keys = _keys(copy.url)
         port = free_port()
-        with running(feed_server(copy.url, port), port, plan.results_dir) as server:
+        with running(feed_server(copy.url, port, plan.code), port, plan.results_dir) as server:
             return _measure(copy, plan, subscribers, keys, server)
 
 
@@ -122,7 +127,7 @@ def _measure(
     subs = subscriptions(count, keys, start_id)
     with _clients(subs, server.port) as clients:
         idle_before = _snapshot(data, server, keys["all"])
-        time.sleep(IDLE_SECONDS)
+        time.sleep(plan.idle_seconds)
         before = _snapshot(data, server, keys["all"])
         with _rss_sampler(server) as rss, _profiled(server, plan.profile):
             writes = _write(server, keys["writer"], _wells(data), plan)
@@ -139,6 +144,7 @@ def _measure(
         rss.values,
         client_cpu,
         len(clients.processes),
+        "this checkout" if plan.code is None else f"baseline {plan.code.name}",
     )
 
 
@@ -348,22 +354,43 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=SECONDS)
     parser.add_argument("--size", default="100k")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--results-dir", type=Path, default=Path("bench/results"))
+    parser.add_argument("--results-dir", type=Path, default=REPO / "bench/results")
     parser.add_argument("--profile", action="store_true", help="sample the server with py-spy")
+    parser.add_argument("--out", type=Path, default=REPO / "docs/performance.md")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: rewrite the report's feed section from feed.jsonl",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="serve the code of this checkout instead (e.g. `git archive main` unpacked)",
+    )
     args = parser.parse_args(argv)
     plan = FeedPlan(
         tuple(int(n) for n in args.subscribers.split(",")),
         seconds=args.seconds,
         results_dir=args.results_dir,
+        code=args.baseline,
     )
+    saved = args.results_dir / "feed.jsonl"
+    command = "bench/run --only-feed " + " ".join(a for a in argv or () if a != "--report-only")
+    if not args.report_only:
+        _measure_all(args, plan, saved, command.strip())
+    feed_report.write(args.out, feed_report.load(saved))
+    print(f"wrote {args.out} (records: {saved})", file=sys.stderr)
+
+
+def _measure_all(args: argparse.Namespace, plan: FeedPlan, saved: Path, command: str) -> None:
     for backend in args.backends.split(","):
-        data = ensure_dataset(args.size, backend, Path("bench/data"), args.postgres_url)
+        data = ensure_dataset(args.size, backend, REPO / "bench/data", args.postgres_url)
         for count in plan.subscribers:
             raw = args.results_dir / f"feed-{backend}-{count}.txt" if args.profile else None
             result = run_feed(data, replace(plan, profile=raw), count)
             print(json.dumps(result.as_dict()), flush=True)
-            with (args.results_dir / "feed.jsonl").open("a") as saved:
-                saved.write(json.dumps(result.as_dict()) + "\n")
+            with saved.open("a") as records:
+                records.write(json.dumps(result.as_dict() | {"command": command}) + "\n")
             if raw is not None:
                 for frame, share in top_frames(raw, 25):
                     print(f"{share:6.1%}  {frame}")

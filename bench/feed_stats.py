@@ -67,6 +67,7 @@ class FeedResult:
     backend: str
     subscribers: int
     client_processes: int
+    code: str  # "this checkout", or the baseline's
     writes: int
     write_errors: int
     write_seconds: float  # first write sent to last answered
@@ -158,6 +159,7 @@ def summarize(
     rss: Sequence[float],
     client_cpu: float,
     client_processes: int,
+    code: str,
 ) -> FeedResult:
     """The run as one record."""
     idle, before, after = snapshots
@@ -171,6 +173,7 @@ def summarize(
         backend=backend,
         subscribers=subscribers,
         client_processes=client_processes,
+        code=code,
         writes=len(writes),
         write_errors=sum(w.status != 200 for w in writes),
         write_seconds=round(max(w.done for w in writes) - min(w.sent for w in writes), 2),
