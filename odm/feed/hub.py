@@ -1,16 +1,17 @@
 """Each process reads the change log once for all its subscribers.
 
 A `Hub` runs one background task per process: it waits for a sign of new changes
-(PostgreSQL's LISTEN wakes it at commit; SQLite watches its file's data version; Oracle is
+(PostgreSQL's LISTEN wakes it at commit; SQLite looks at its files every 20 ms; Oracle is
 polled), reads what was appended since the last id it holds (one query per batch, whatever
-the number of subscribers) and keeps the latest entries in memory, each already encoded as
-the event subscribers send. Subscribers read from that window; one that asks for older
+the number of subscribers) and keeps the latest entries in memory, each encoded once as the
+event subscribers send. Subscribers read from that window; one that asks for older
 entries reads them from the database itself (a catch-up after a reconnect), and one that
 asks for entries already pruned is told to reload.
 
-Batches are at least `batch_seconds` apart: under a stream of writes each subscriber is
-woken, and sends, once per batch rather than once per write, so the cost of a write does
-not grow with the subscribers beyond their share of one send.
+Batches are at least `batch_seconds` apart, and the pause after one is at least as long as
+sending it took: under a stream of writes each subscriber is woken, and sends, once per
+batch rather than once per write, so the cost of a write does not grow with the
+subscribers beyond their share of one send, and sending never takes the whole process.
 """
 
 from __future__ import annotations
