@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from bench import chart, feed, feed_report, report
+from bench import chart, feed_report, report
 from bench.datasets import BACKENDS, SIZES, DataSet, ensure_dataset
 from bench.machine import busy_cores, describe
 from bench.results import ExportResult, Results
@@ -183,6 +183,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark (`--only-feed ...`: the change feed's, see bench/feed.py)."""
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--only-feed":
+        # Imported here: bench.feed uses bench.profile, which imports this module.
+        from bench import feed
+
         feed.main(argv[1:])
         return
     run = parse(argv)
