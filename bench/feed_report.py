@@ -24,11 +24,13 @@ answer" runs from the writer's HTTP answer instead. The subscribers are raw-sock
 clients, up to 500 per process (`bench/sse_client.py`). Server CPU is the process's
 user + system time from the first write until every subscriber has the last event, less
 the idle rate measured just before (heartbeats, key checks), per write; "µs / write /
-subscriber" divides it by the subscribers. "Log reads" are the process's reads of new
-changes (`GET /v1/changes/stats`), "xacts" PostgreSQL's committed transactions of the
-database (`pg_stat_database`) per write, the writes' own included. Load is `uptime`'s
-1-minute average at the end of each run: the machine is shared with other work, and
-the writer falls behind its schedule when the cores are taken (writes/s column)."""
+subscriber" divides it by the subscribers; "µs / extra event sent" is what each event sent
+beyond those of the run with the fewest subscribers cost. "Log reads" are the process's
+reads of new changes (`GET /v1/changes/stats`), "xacts" PostgreSQL's committed
+transactions of the database (`pg_stat_database`) per write, the writes' own included.
+Load is `uptime`'s 1-minute average at the end of each run: the machine is shared with
+other work, and the writer falls behind its schedule when the cores are taken (writes/s
+column)."""
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -40,7 +42,7 @@ def load(path: Path) -> list[dict[str, Any]]:
 def render(records: Sequence[dict[str, Any]]) -> str:
     """The section as Markdown."""
     quality = (_quality_line(r) for r in records)
-    cost = (_cost_line(r) for r in records)
+    cost = (_cost_line(r, _fewest(records, r)) for r in records)
     commands = dict.fromkeys(r.get("command", "bench/run --only-feed") for r in records)
     return "\n".join(
         [
@@ -74,7 +76,7 @@ COST_HEADER = [
     "subscribers",
     "server CPU ms / write",
     "µs / write / subscriber",
-    "µs / event sent",
+    "µs / extra event sent",
     "log reads / write",
     "xacts / write",
     "key checks",
@@ -100,7 +102,21 @@ def _quality_line(r: dict[str, Any]) -> list[str]:
     ]
 
 
-def _cost_line(r: dict[str, Any]) -> list[str]:
+def _fewest(records: Sequence[dict[str, Any]], r: dict[str, Any]) -> dict[str, Any]:
+    """The run of the same backend and code with the fewest subscribers."""
+    same = [o for o in records if (o["backend"], o.get("code")) == (r["backend"], r.get("code"))]
+    return min(same, key=lambda o: o["subscribers"])
+
+
+def _marginal_us(r: dict[str, Any], base: dict[str, Any]) -> str:
+    """CPU per event sent beyond the fewest-subscriber run's: what one more send costs."""
+    extra = r["deliveries"] / r["writes"] - base["deliveries"] / base["writes"]
+    if extra <= 0:
+        return "—"
+    return f"{(r['cpu_ms_per_write_net'] - base['cpu_ms_per_write_net']) * 1000 / extra:.0f}"
+
+
+def _cost_line(r: dict[str, Any], base: dict[str, Any]) -> list[str]:
     reads = r["log_reads_per_write"]
     xacts = r["xacts_per_write"]
     return [
@@ -109,7 +125,7 @@ def _cost_line(r: dict[str, Any]) -> list[str]:
         f"{r['subscribers']:,}",
         f"{r['cpu_ms_per_write_net']:.1f}",
         f"{r['cpu_ms_per_write_net'] * 1000 / r['subscribers']:.0f}",
-        f"{r['us_per_delivery']:.0f}",
+        _marginal_us(r, base),
         "—" if reads is None else f"{reads:.2f}",
         "—" if xacts is None else f"{xacts:.1f}",
         "—" if r["key_checks"] is None else str(r["key_checks"]),
