@@ -29,7 +29,7 @@ beyond those of the run with the fewest subscribers cost. "Log reads" are the pr
 reads of new changes (`GET /v1/changes/stats`), "xacts" PostgreSQL's committed
 transactions of the database (`pg_stat_database`) per write, the writes' own included.
 Load is `uptime`'s 1-minute average at the end of each run: the machine is shared with
-other work, and the writer falls behind its schedule when the cores are taken (writes/s
+other work, and the writer falls behind its schedule when the cores are taken (writes
 column)."""
 
 
@@ -61,7 +61,7 @@ QUALITY_HEADER = [
     "backend",
     "code",
     "subscribers",
-    "writes/s",
+    "writes (per s)",
     "events delivered",
     "p50 ms",
     "p99 ms",
@@ -91,7 +91,7 @@ def _quality_line(r: dict[str, Any]) -> list[str]:
         r["backend"],
         r.get("code", "this checkout"),
         f"{r['subscribers']:,}",
-        f"{r['writes'] / r['write_seconds']:.0f}",
+        f"{r['writes']:,} ({r['writes'] / r['write_seconds']:.0f})",
         f"{r['deliveries']:,}",
         f"{r['p50_ms']:.0f}",
         f"{r['p99_ms']:.0f}",
