@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 TITLE = "## Change feed"
+FINDINGS = Path(__file__).resolve().parent / "findings.md"
 INTRO = """\
 Question: with one `odm serve` process, 100 one-row writes a second (`POST
 /v1/production/daily`, from 16 writer threads on a fixed schedule) and 10, 100 or 1,000
@@ -30,7 +31,9 @@ reads of new changes (`GET /v1/changes/stats`), "xacts" PostgreSQL's committed
 transactions of the database (`pg_stat_database`) per write, the writes' own included.
 Load is `uptime`'s 1-minute average at the end of each run: the machine is shared with
 other work, and the writer falls behind its schedule when the cores are taken (writes
-column)."""
+column). Rows marked "baseline" served another checkout's code (`--baseline DIR`; here main
+before the fan-out changes, unpacked with `git archive main | tar -x -C /tmp/odm-main`),
+which has no `/v1/changes/stats`."""
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -140,9 +143,9 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def splice(report: str, section: str) -> str:
-    """The report with its change feed section replaced, or added before the machine's."""
-    start = report.find(f"\n{TITLE}\n")
+def splice(report: str, section: str, title: str = TITLE) -> str:
+    """The report with its section of that title replaced, or added before the machine's."""
+    start = report.find(f"\n{title}\n")
     if start >= 0:
         end = report.find("\n## ", start + 1)
         end = len(report) if end < 0 else end
@@ -153,9 +156,13 @@ def splice(report: str, section: str) -> str:
     return report[: machine + 1] + section + report[machine:]
 
 
-def write(report_path: Path, records: Sequence[dict[str, Any]]) -> None:
-    """Put the section into the report file (nothing without records)."""
+def write(report_path: Path, records: Sequence[dict[str, Any]], findings: Path = FINDINGS) -> None:
+    """Put the section into the report file (nothing without records), and the findings
+    of bench/findings.md into its Findings section, as a full run copies them."""
     if not records:
         return
     report = report_path.read_text() if report_path.exists() else "# Performance\n"
-    report_path.write_text(splice(report, render(records)))
+    report = splice(report, render(records))
+    if findings.exists() and "\n## Findings\n" in report:
+        report = splice(report, f"## Findings\n\n{findings.read_text().strip()}\n", "## Findings")
+    report_path.write_text(report)
