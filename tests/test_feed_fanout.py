@@ -98,11 +98,3 @@ def test_streams_of_one_key_share_reads_and_checks_and_end_when_it_is_revoked(
     assert after["catch_ups"] == before["catch_ups"]
     # The key's streams shared its validity checks, where each would have made its own.
     assert after["key_checks"] < STREAMS
-
-
-def test_feed_stats_are_for_admins(fresh_database: tuple[str, DemoData]) -> None:
-    url, _ = fresh_database
-    reader = make_key_sync(url, "reader", Role.READER)
-    with running_server(url, **REQUIRED) as server:
-        answer = httpx.get(f"{server.url}/v1/changes/stats", headers=_auth(reader), timeout=30)
-    assert answer.status_code == 403
