@@ -34,6 +34,7 @@ from odm.db import open_database
 from odm.db.base import Database, DatabaseUnavailable, migrate
 from odm.feed.hub import Hub
 from odm.feed.keys import KeyChecks
+from odm.web.pages import install_web
 
 log = logging.getLogger("odm")
 
@@ -94,6 +95,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from local files by install_web: no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.key_checks = KeyChecks(changes.RECHECK_SECONDS)
@@ -119,6 +122,7 @@ def create_app(settings: Settings) -> FastAPI:
     ):
         app.include_router(router, dependencies=guarded)
     app.include_router(health.router)
+    install_web(app)
     return app
 
 
