@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from bench import chart, report
+from bench import chart, feed_report, report
 from bench.datasets import BACKENDS, SIZES, DataSet, ensure_dataset
 from bench.machine import busy_cores, describe
 from bench.results import ExportResult, Results
@@ -188,11 +188,19 @@ def publish(run: Run, results: Results) -> None:
     targets = judge(results, run.backends, ratio_size, largest=run.sizes[-1])
     text = report.render(results, targets, png.name if drawn else None, findings)
     report.write(run.out, text)
+    feed_report.write(run.out, feed_report.load(run.plan.results_dir / "feed.jsonl"))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the benchmark."""
-    run = parse(sys.argv[1:] if argv is None else argv)
+    """Run the benchmark (`--only-feed ...`: the change feed's, see bench/feed.py)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--only-feed":
+        # Imported here: bench.feed uses bench.profile, which imports this module.
+        from bench import feed
+
+        feed.main(argv[1:])
+        return
+    run = parse(argv)
     results_file = run.plan.results_dir / "results.json"
     if run.report_only:
         results = Results.load(results_file)

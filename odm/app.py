@@ -33,6 +33,7 @@ from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import Database, DatabaseUnavailable, migrate
 from odm.feed.hub import Hub
+from odm.feed.keys import KeyChecks
 from odm.web.pages import install_web
 
 log = logging.getLogger("odm")
@@ -78,7 +79,13 @@ def create_app(settings: Settings) -> FastAPI:
             if settings.migrate_on_start and db.dialect != "oracle":
                 await _migrate_if_reachable(db)
             app.state.db = db
-            hub = Hub(db, settings.feed_poll_seconds, settings.change_retention_days)
+            hub = Hub(
+                db,
+                settings.feed_poll_seconds,
+                settings.change_retention_days,
+                settings.feed_batch_seconds,
+                changes.RECHECK_SECONDS,
+            )
             await hub.start()
             app.state.hub = hub
             try:
@@ -97,6 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.key_checks = KeyChecks(changes.RECHECK_SECONDS)
     install_error_handlers(app, settings.retry_after)
     app.add_middleware(SendTimeout, seconds=settings.send_timeout)
     install_access_control(app, settings)

@@ -145,8 +145,17 @@ class Settings(BaseSettings):
         default=0.25,
         gt=0,
         le=60,
-        description="ODM_FEED_POLL_SECONDS: how often a process looks for new changes (SQLite "
-        "and Oracle; PostgreSQL is woken at commit and looks this often only as a fallback).",
+        description="ODM_FEED_POLL_SECONDS: how often a process reads the change log at the "
+        "latest (Oracle polls this often; PostgreSQL is woken at commit and SQLite when its "
+        "files change, and read this often only as a fallback).",
+    )
+    feed_batch_seconds: float = Field(
+        default=0.05,
+        ge=0,
+        le=5,
+        description="ODM_FEED_BATCH_SECONDS: the shortest time between two batches of new "
+        "changes sent to a process's subscribers (each subscriber is woken and sent to once "
+        "per batch; raise it for thousands of subscribers, 0 sends each commit at once).",
     )
     feed_heartbeat_seconds: float = Field(
         default=15.0,

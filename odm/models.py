@@ -463,6 +463,27 @@ class TypeCurveMonth(BaseModel):
     )
 
 
+class FeedStats(BaseModel):
+    """The change feed of the process that answered (each worker process has its own)."""
+
+    subscribers: int = Field(description="Live change streams in this process.")
+    log_reads: int = Field(
+        description="Reads of new changes from the log since start: one per batch, shared "
+        "by every subscriber of the process."
+    )
+    batches: int = Field(description="Batches of new changes handed to the subscribers.")
+    catch_ups: int = Field(
+        description="Reads of the log by one subscriber, resuming further back than the "
+        "changes held in memory (after a long disconnect)."
+    )
+    key_checks: int = Field(
+        description="Queries asking whether a streaming key is still valid: one per key "
+        "every few seconds, shared by that key's streams."
+    )
+    last_id: int = Field(description="The last change id this process has read.")
+    held: int = Field(description="Recent changes held in memory for the subscribers.")
+
+
 class ChangeEvent(BaseModel):
     """One entry of the change log: what changed, where, and its new values (or, for a
     large write, a summary)."""

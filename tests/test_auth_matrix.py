@@ -323,6 +323,7 @@ def test_monthly_entities_of_other_divisions_look_absent(world: World) -> None:
 EXPECTED_STATUS = {  # route -> status for reader, writer, admin
     ("GET", "/v1/audit"): (403, 403, 200),
     ("GET", "/v1/keys"): (403, 403, 200),
+    ("GET", "/v1/changes/stats"): (403, 403, 200),
     ("DELETE", "/v1/keys/no-such-key"): (403, 403, 404),
     ("POST", "/test/writes"): (403, 200, 200),
 }
@@ -359,7 +360,7 @@ def test_the_matrix_covers_every_get_route(world: World) -> None:
     covered |= {"/well-summary", "/well-summary-by-day", "/health"}
     covered |= {"/v1/wells/{well_id}", "/v1/divisions/{division_id}"}
     covered |= set(DECLINE)  # test_decline_is_scoped; /v1/changes: tests/test_change_feed.py
-    covered |= {"/v1/changes"}
+    covered |= {"/v1/changes", "/v1/changes/stats"}
     gets = {path for path, item in schema["paths"].items() if "get" in item}
     assert gets == covered
 

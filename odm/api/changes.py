@@ -16,17 +16,18 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from odm.api.auth import Access, CurrentCaller
+from odm.api.auth import Access, CurrentCaller, require_role
 from odm.api.deps import DB, AppSettings
 from odm.api.params import optional_id
-from odm.auth.identity import Caller
+from odm.auth.identity import Caller, Role
 from odm.db.base import Database
 from odm.feed.hub import Change, Hub, Pruned, first_id_since, latest_id, read_after
-from odm.models import ChangeEvent, ErrorResponse
+from odm.feed.keys import KeyChecks
+from odm.models import ChangeEvent, ErrorResponse, FeedStats
 
 router = APIRouter(prefix="/v1", tags=["changes"])
 ENTITIES = (
@@ -38,7 +39,8 @@ ENTITIES = (
     "well",
     "division",
 )
-RECHECK_SECONDS = 5.0  # how often a stream checks that its caller's key is still valid
+Admin = Annotated[Caller, Depends(require_role(Role.ADMIN))]
+RECHECK_SECONDS = 2.5  # how often a stream checks that its caller's key is still valid
 MAX_PAGE = 1000
 
 
@@ -58,6 +60,17 @@ class Wanted:
             and (self.well_id is None or change.well_id == self.well_id)
             and (not self.entities or change.entity in self.entities)
         )
+
+
+@router.get(
+    "/changes/stats",
+    responses={403: {"model": ErrorResponse, "description": "Not an admin."}},
+)
+async def show_feed_stats(request: Request, caller: Admin) -> FeedStats:
+    """The change feed of the process that answered: its subscribers, its reads of the log
+    and its key checks (admins; with several workers, each process counts its own)."""
+    checks: KeyChecks = request.app.state.key_checks
+    return FeedStats(**_hub(request).stats(), key_checks=checks.checks)
 
 
 def _hub(request: Request) -> Hub:
@@ -132,7 +145,7 @@ async def stream_changes(
         start = await _start(db, since_seconds)
     if format == "json":
         return await _page(request, db, caller, wanted, start, limit)
-    stream = _events(request, db, caller, wanted, start, settings.feed_heartbeat_seconds)
+    stream = _events(request, db, caller, wanted, start)
     return EventSourceResponse(
         stream, ping=settings.feed_heartbeat_seconds, headers={"X-Accel-Buffering": "no"}
     )
@@ -172,36 +185,36 @@ async def _events(
     caller: Caller,
     wanted: Wanted,
     after: int,
-    heartbeat: float,
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncIterator[ServerSentEvent | bytes]:
     """The events after an id, then live ones as they arrive, until the client leaves or its
-    key stops being valid."""
+    key stops being valid. The events of one batch go out in one send."""
     hub = _hub(request)
     still_valid = _validity(request, caller)
     checked = asyncio.get_running_loop().time()
-    while True:
-        try:
-            changes = await _next_changes(hub, db, after)
-        except Pruned as exc:
-            yield _reset(after, exc)
-            after = exc.latest
-            continue
-        for change in changes:
-            if wanted.matches(change, caller):
-                yield ServerSentEvent(
-                    json.dumps(change.as_json()), event="change", id=str(change.change_id)
-                )
-            after = change.change_id
-        now = asyncio.get_running_loop().time()
-        if now - checked >= RECHECK_SECONDS:
-            checked = now
-            if not await still_valid():
-                yield ServerSentEvent(
-                    json.dumps({"detail": "credential no longer valid"}), event="end"
-                )
-                return
-        if not changes:
-            await hub.wait(after, min(heartbeat, RECHECK_SECONDS))
+    hub.subscribers += 1
+    try:
+        while True:
+            try:
+                changes = await _next_changes(hub, db, after)
+            except Pruned as exc:
+                yield _reset(after, exc)
+                after = exc.latest
+                continue
+            if sent := b"".join(c.event for c in changes if wanted.matches(c, caller)):
+                yield sent
+            after = changes[-1].change_id if changes else after
+            now = asyncio.get_running_loop().time()
+            if now - checked >= RECHECK_SECONDS:
+                checked = now
+                if not await still_valid():
+                    yield ServerSentEvent(
+                        json.dumps({"detail": "credential no longer valid"}), event="end"
+                    )
+                    return
+            if not changes:
+                await hub.wait(after)  # woken at least every RECHECK_SECONDS
+    finally:
+        hub.subscribers -= 1
 
 
 async def _next_changes(hub: Hub, db: Database, after: int) -> list[Change]:
@@ -209,6 +222,7 @@ async def _next_changes(hub: Hub, db: Database, after: int) -> list[Change]:
     held = hub.held_after(after)
     if held is not None:
         return held
+    hub.catch_ups += 1
     return await read_after(db, after)
 
 
@@ -221,10 +235,17 @@ def _reset(after: int, exc: Pruned) -> ServerSentEvent:
 
 
 def _validity(request: Request, caller: Caller) -> Callable[[], Awaitable[bool]]:
-    """A check that the caller's key still works (revoked or expired keys end streams)."""
+    """A check that the caller's key still works (revoked or expired keys end streams),
+    shared by the streams of one key."""
+    access: Access = request.app.state.access
+    checks: KeyChecks = request.app.state.key_checks
+
+    async def ask() -> bool:
+        return await access.still_valid(request.app.state.db, caller)
 
     async def check() -> bool:
-        access: Access = request.app.state.access
-        return await access.still_valid(request.app.state.db, caller)
+        if caller.key_id is None:
+            return True
+        return await checks.still_valid(caller.key_id, ask)
 
     return check

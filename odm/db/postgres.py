@@ -99,6 +99,10 @@ class PostgresDatabase(Database):
                 await self.listener.execute(b"LISTEN odm_changes")
             async for _notify in self.listener.notifies(timeout=seconds, stop_after=1):
                 break
+            # The writes that committed while the last batch was read and sent: one read
+            # after this covers them all, not one read for each of their notifications.
+            async for _notify in self.listener.notifies(timeout=0):
+                pass
         except psycopg.Error as exc:
             self.listener = None
             raise DatabaseUnavailable(f"cannot listen for changes: {exc}") from exc

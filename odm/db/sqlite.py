@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from contextlib import asynccontextmanager, closing, contextmanager
+from contextlib import asynccontextmanager, closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,9 @@ from odm.db.base import (
 from odm.queries import load_sql
 
 PROGRESS_EVERY = 10_000
+# How often the change feed looks at the database's files (a stat of each: the log is read
+# only when a commit changed them, or when the poll's timeout passes).
+FILES_CHANGED_SECONDS = 0.02
 # Tables whose rows the per-well totals sum (see bulk_suspended_triggers.sql).
 SUMMED_TABLES = {"odm_daily_production", "odm_well_budget"}
 
@@ -58,6 +61,7 @@ class SQLiteDatabase(Database):
     def __init__(self, url: str, busy_timeout: float = 30.0) -> None:
         self.path = sqlite_path(url)
         self.busy_timeout = busy_timeout
+        self.signature: tuple[int, ...] = ()  # of the files, when the feed last looked
 
     def connect(self) -> sqlite3.Connection:
         """A new connection in autocommit mode with foreign keys enforced."""
@@ -85,6 +89,27 @@ class SQLiteDatabase(Database):
 
     async def close(self) -> None:
         """Nothing is held between requests."""
+
+    async def wait_for_changes(self, seconds: float) -> None:
+        """Until the database's files change (a commit, by this process or another, writes
+        the WAL), looked at every 20 ms, or the timeout passes. A change within the
+        filesystem's clock tick that leaves the size alike waits for the timeout at worst."""
+        deadline = anyio.current_time() + seconds
+        while (signature := self._signature()) == self.signature:
+            remaining = deadline - anyio.current_time()
+            if remaining <= 0:
+                return
+            await anyio.sleep(min(FILES_CHANGED_SECONDS, remaining))
+        self.signature = signature
+
+    def _signature(self) -> tuple[int, ...]:
+        """Modification time, size and inode of the database file and its WAL."""
+        found: list[int] = []
+        for path in (self.path, Path(f"{self.path}-wal")):
+            with suppress(OSError):
+                stat = path.stat()
+                found += (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        return tuple(found)
 
     async def fetch(self, sql: str, params: Params) -> Batch:
         return await anyio.to_thread.run_sync(self._fetch, sql, _adapt(params))

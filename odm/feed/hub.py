@@ -1,11 +1,17 @@
 """Each process reads the change log once for all its subscribers.
 
 A `Hub` runs one background task per process: it waits for a sign of new changes
-(PostgreSQL's LISTEN wakes it at commit; SQLite and Oracle are polled), reads what was
-appended since the last id it holds (one query per batch, whatever the number of
-subscribers) and keeps the latest entries in memory. Subscribers read from that window; one
-that asks for older entries reads them from the database itself (a catch-up after a
-reconnect), and one that asks for entries already pruned is told to reload.
+(PostgreSQL's LISTEN wakes it at commit; SQLite looks at its files every 20 ms; Oracle is
+polled), reads what was appended since the last id it holds (one query per batch, whatever
+the number of subscribers) and keeps the latest entries in memory, each encoded once as the
+event subscribers send. Subscribers read from that window; one that asks for older
+entries reads them from the database itself (a catch-up after a reconnect), and one that
+asks for entries already pruned is told to reload.
+
+Batches are at least `batch_seconds` apart, and the pause after one is at least as long as
+sending it took: under a stream of writes each subscriber is woken, and sends, once per
+batch rather than once per write, so the cost of a write does not grow with the
+subscribers beyond their share of one send, and sending never takes the whole process.
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import itertools
+import json
 import logging
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -67,6 +75,14 @@ class Change:
             "payload": self.payload,
         }
 
+    @cached_property
+    def event(self) -> bytes:
+        """The entry as a Server-Sent Event (`id`, `event: change`, `data`), encoded once
+        per process and sent as is to every subscriber that may see it."""
+        # json.dumps escapes line breaks inside strings: the data stays on one line.
+        data = json.dumps(self.as_json())
+        return f"id: {self.change_id}\r\nevent: change\r\ndata: {data}\r\n\r\n".encode()
+
 
 class Pruned(Exception):
     """The entries after an id were pruned (past the retention): the reader must reload."""
@@ -98,17 +114,25 @@ def _change(columns: Sequence[str], row: Sequence[Any]) -> Change:
 
 async def read_after(db: Database, after: int, limit: int = READ_BATCH) -> list[Change]:
     """Entries after an id, in order, from the database; Pruned if some were dropped."""
+    changes = await _entries_after(db, after, limit)
+    if not changes and after < await latest_id(db):
+        # Empty, yet the counter is past `after`: either the entries were pruned, or they
+        # committed between the two statements. Every id up to the counter's is committed
+        # now, so a second read tells which.
+        changes = await _entries_after(db, after, limit)
+        if not changes:
+            latest = await latest_id(db)
+            raise Pruned(after, latest, latest)
+    if changes and changes[0].change_id != after + 1:
+        raise Pruned(after, changes[0].change_id, changes[-1].change_id)
+    return changes
+
+
+async def _entries_after(db: Database, after: int, limit: int) -> list[Change]:
     base = Query("changes_after", load_sql("changes_after", db.dialect), {"after": after})
     query = limited(base, db.dialect, limit)
     result = await db.fetch(query.sql, query.params)
-    changes = [_change(result.columns, row) for row in result.rows]
-    if changes and changes[0].change_id != after + 1:
-        raise Pruned(after, changes[0].change_id, changes[-1].change_id)
-    if not changes:
-        latest = await latest_id(db)
-        if after < latest:
-            raise Pruned(after, latest, latest)
-    return changes
+    return [_change(result.columns, row) for row in result.rows]
 
 
 async def latest_id(db: Database) -> int:
@@ -128,29 +152,47 @@ class Hub:
     """The change log as this process knows it: the latest entries, and a signal when more
     arrive."""
 
-    def __init__(self, db: Database, poll_seconds: float, retention_days: float = 7.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        poll_seconds: float,
+        retention_days: float = 7.0,
+        batch_seconds: float = 0.0,
+        tick_seconds: float = 2.5,
+    ) -> None:
         self.db = db
         self.poll_seconds = poll_seconds
+        self.batch_seconds = batch_seconds
+        self.tick_seconds = tick_seconds
         self.retention = dt.timedelta(days=retention_days)
         self.pruned_at = 0.0
         self.window: deque[Change] = deque(maxlen=WINDOW)
         self.last_id = 0
-        self.arrived = asyncio.Condition()
+        # Replaced by a new one at every batch: setting it wakes every waiting subscriber
+        # at once, without a lock each must take in turn.
+        self.arrived = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
+        self.ticker: asyncio.Task[None] | None = None
         self.reads = 0  # database reads of new entries (one per batch, for all subscribers)
+        self.batches = 0  # batches of new entries handed to the subscribers
+        self.fanout = 0.0  # seconds the subscribers took to send the last batch
+        self.subscribers = 0  # live streams in this process
+        self.catch_ups = 0  # reads by a subscriber further back than the window holds
         self.started = False
 
     async def start(self) -> None:
         """Start following the log from its current end (in the background: a database
         that is slow or down must not hold up the service's start)."""
         self.task = asyncio.create_task(self._follow(), name="odm-feed")
+        self.ticker = asyncio.create_task(self._tick(), name="odm-feed-tick")
 
     async def stop(self) -> None:
         """Stop following the log."""
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self.task
+        for task in (self.task, self.ticker):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
 
     async def _follow(self) -> None:
         while not self.started:
@@ -166,8 +208,10 @@ class Hub:
         while True:
             try:
                 await self.db.wait_for_changes(self.poll_seconds)
+                started = asyncio.get_running_loop().time()
                 await self._read_new()
                 await self._prune()
+                await self._pace(started)
             except (DatabaseUnavailable, DatabaseError) as exc:
                 log.warning("change feed: cannot read the log, retrying: %s", exc)
                 await asyncio.sleep(self.poll_seconds)
@@ -187,10 +231,25 @@ class Hub:
                 return
             self.window.extend(changes)
             self.last_id = changes[-1].change_id
-            async with self.arrived:
-                self.arrived.notify_all()
+            self.batches += 1
+            self._wake()
+            # Every subscriber woken runs (and sends its share) before this sleep returns.
+            moment = asyncio.get_running_loop().time()
+            await asyncio.sleep(0)
+            self.fanout = asyncio.get_running_loop().time() - moment
             if len(changes) < READ_BATCH:
                 return
+
+    async def _pace(self, started: float) -> None:
+        """Leave `batch_seconds` between batches, and after a batch at least as long as
+        sending it took: what commits meanwhile joins the next batch, and with thousands
+        of subscribers the sending takes at most half of the process's time (the rest
+        serves requests, writes among them)."""
+        elapsed = asyncio.get_running_loop().time() - started
+        pause = max(self.batch_seconds - elapsed, self.fanout)
+        self.fanout = 0.0
+        if pause > 0:
+            await asyncio.sleep(pause)
 
     async def _prune(self) -> None:
         """Drop entries past the retention, once a minute (any process may: it is the same
@@ -220,9 +279,28 @@ class Hub:
         newer.reverse()
         return newer
 
-    async def wait(self, after: int, seconds: float) -> None:
-        """Until entries after `after` are held, or the timeout passes."""
-        async with self.arrived:
-            with contextlib.suppress(TimeoutError):
-                waiting = self.arrived.wait_for(lambda: self.last_id > after)
-                await asyncio.wait_for(waiting, seconds)
+    async def wait(self, after: int) -> None:
+        """Until entries after `after` are held, or the next tick (every `tick_seconds`:
+        one timer for the process, not one per subscriber)."""
+        if self.last_id <= after:
+            await self.arrived.wait()
+
+    def _wake(self) -> None:
+        arrived, self.arrived = self.arrived, asyncio.Event()
+        arrived.set()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_seconds)
+            self._wake()
+
+    def stats(self) -> dict[str, int]:
+        """This process's feed counters, for operators and the benchmark."""
+        return {
+            "subscribers": self.subscribers,
+            "log_reads": self.reads,
+            "batches": self.batches,
+            "catch_ups": self.catch_ups,
+            "last_id": self.last_id,
+            "held": len(self.window),
+        }
