@@ -23,10 +23,14 @@ function parseEvent(block) {
 async function readEvents(response, onEvent) {
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
+  let pending = ""; // a final "\r" may be half of a "\r\n" split between two chunks
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += value.replace(/\r\n?/g, "\n");
+    const text = pending + value;
+    const cut = text.endsWith("\r") ? text.length - 1 : text.length;
+    buffer += text.slice(0, cut).replace(/\r\n?/g, "\n");
+    pending = text.slice(cut);
     let end;
     while ((end = buffer.indexOf("\n\n")) >= 0) {
       const block = buffer.slice(0, end);
