@@ -64,7 +64,8 @@ class Settings(BaseSettings):
     columnar: bool = Field(
         default=True,
         description="ODM_COLUMNAR: stream the daily and monthly production lists as Arrow "
-        "batches fetched by the ADBC drivers (false: always the row path).",
+        "batches fetched by ADBC's PostgreSQL driver or python-oracledb (SQLite always takes "
+        "the row path; false: always the row path).",
     )
     column_batch_rows: int = Field(
         default=8_192,

@@ -11,7 +11,6 @@ from typing import Any
 
 import anyio.to_thread
 
-from odm.db.arrow import inlined, load_driver, record_batches
 from odm.db.base import (
     Batch,
     ConstraintViolation,
@@ -135,23 +134,10 @@ class SQLiteDatabase(Database):
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(_close, cursor, conn)
 
-    async def load_column_driver(self) -> None:
-        await anyio.to_thread.run_sync(load_driver, "adbc_driver_sqlite")
-
-    def stream_columns(
-        self, sql: str, params: Params, batch_rows: int
-    ) -> AsyncGenerator[Any] | None:
-        """Arrow batches read by ADBC's SQLite driver, which types each column from the
-        values of the first batch (a caller checks those types: a REAL column that is null
-        throughout the first batch reads as integers)."""
-        import adbc_driver_sqlite
-
-        text = inlined(sql, params, self.dialect)
-        if text is None:
-            return None
-        options = {"adbc.sqlite.query.batch_rows": str(batch_rows)}
-        path = str(self.path)
-        return record_batches(lambda: adbc_driver_sqlite.connect(path), (), text, options)
+    # No columnar fetch (`stream_columns` answers None: the row path). ADBC's SQLite driver
+    # carries its own copy of SQLite; two copies in one process break each other's POSIX
+    # locks on the same file (closing any connection drops the other copy's locks), which
+    # SQLite documents as a way to corrupt a database.
 
     async def schema_version(self) -> int:
         rows = await self.fetch_all(load_sql("schema_version_exists", self.dialect), {})
