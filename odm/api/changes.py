@@ -25,6 +25,7 @@ from odm.api.params import optional_id
 from odm.auth.identity import Caller
 from odm.db.base import Database
 from odm.feed.hub import Change, Hub, Pruned, latest_id, read_after
+from odm.metrics import FEED_SUBSCRIBERS
 from odm.models import ChangeEvent, ErrorResponse
 
 router = APIRouter(prefix="/v1", tags=["changes"])
@@ -39,6 +40,10 @@ ENTITIES = (
 )
 RECHECK_SECONDS = 5.0  # how often a stream checks that its caller's key is still valid
 MAX_PAGE = 1000
+RECONNECT_MS = 1000  # the retry delay a `reconnect` event asks for
+# How long the SSE library, once it sees the server stopping, lets a stream send its
+# `reconnect` event before it cancels it.
+FAREWELL_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,10 @@ async def stream_changes(
         return await _page(request, db, caller, wanted, start, limit)
     stream = _events(request, db, caller, wanted, start, settings.feed_heartbeat_seconds)
     return EventSourceResponse(
-        stream, ping=settings.feed_heartbeat_seconds, headers={"X-Accel-Buffering": "no"}
+        stream,
+        ping=settings.feed_heartbeat_seconds,
+        headers={"X-Accel-Buffering": "no"},
+        shutdown_grace_period=FAREWELL_SECONDS,
     )
 
 
@@ -156,8 +164,27 @@ async def _events(
     key stops being valid."""
     hub = _hub(request)
     still_valid = _validity(request, caller)
+    with FEED_SUBSCRIBERS.track_inprogress():
+        async for event in _follow(hub, db, caller, wanted, after, heartbeat, still_valid):
+            yield event
+
+
+async def _follow(
+    hub: Hub,
+    db: Database,
+    caller: Caller,
+    wanted: Wanted,
+    after: int,
+    heartbeat: float,
+    still_valid: Callable[[], Awaitable[bool]],
+) -> AsyncIterator[ServerSentEvent]:
+    """The subscriber's events until it leaves, its key stops being valid, or the process
+    shuts down (a `reconnect` event, then the end of the stream)."""
     checked = asyncio.get_running_loop().time()
     while True:
+        if hub.closing:
+            yield _reconnect(after)
+            return
         try:
             changes = await _next_changes(hub, db, after)
         except Pruned as exc:
@@ -188,6 +215,13 @@ async def _next_changes(hub: Hub, db: Database, after: int) -> list[Change]:
     if held is not None:
         return held
     return await read_after(db, after)
+
+
+def _reconnect(after: int) -> ServerSentEvent:
+    """The process is shutting down: the client should reconnect (EventSource does, after
+    `retry` ms, with Last-Event-ID) and will miss nothing."""
+    data = {"detail": "the server is restarting: reconnect to resume", "after": after}
+    return ServerSentEvent(json.dumps(data), event="reconnect", retry=RECONNECT_MS)
 
 
 def _reset(after: int, exc: Pruned) -> ServerSentEvent:

@@ -21,6 +21,7 @@ from odm.db.base import (
     DatabaseError,
     DatabaseUnavailable,
     Params,
+    PoolStats,
     Progress,
     Row,
     Session,
@@ -83,6 +84,12 @@ class PostgresDatabase(Database):
             with suppress(psycopg.Error):
                 await self.listener.close()
         await self.pool.close()
+
+    def pool_stats(self) -> PoolStats:
+        stats = self.pool.get_stats()
+        size = stats.get("pool_size", 0)
+        waiting = stats.get("requests_waiting", 0)
+        return PoolStats(size - stats.get("pool_available", 0), waiting, size)
 
     async def wait_for_changes(self, seconds: float) -> None:
         """A connection of its own LISTENs for the NOTIFY every write to the change log sends

@@ -132,6 +132,8 @@ class Hub:
         self.task: asyncio.Task[None] | None = None
         self.reads = 0  # database reads of new entries (one per batch, for all subscribers)
         self.started = False
+        self.closing = False  # the process is shutting down: subscribers must reconnect
+        self.wake: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Start following the log from its current end (in the background: a database
@@ -214,8 +216,17 @@ class Hub:
         return newer
 
     async def wait(self, after: int, seconds: float) -> None:
-        """Until entries after `after` are held, or the timeout passes."""
+        """Until entries after `after` are held, the hub closes, or the timeout passes."""
         async with self.arrived:
             with contextlib.suppress(TimeoutError):
-                waiting = self.arrived.wait_for(lambda: self.last_id > after)
+                waiting = self.arrived.wait_for(lambda: self.last_id > after or self.closing)
                 await asyncio.wait_for(waiting, seconds)
+
+    def close(self) -> None:
+        """Tell every subscriber, now, that this process is going away."""
+        self.closing = True
+        self.wake = asyncio.ensure_future(self._notify())
+
+    async def _notify(self) -> None:
+        async with self.arrived:
+            self.arrived.notify_all()
