@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,7 +38,7 @@ from odm.db.base import Database, DatabaseUnavailable, migrate
 from odm.feed.hub import Hub
 from odm.lifecycle import CutOnShutdown, Lifecycle, hook_signals
 from odm.logs import configure_logging
-from odm.metrics import observe_pool
+from odm.metrics import forget_process, observe_pool
 
 log = logging.getLogger("odm")
 POOL_SAMPLE_SECONDS = 1.0
@@ -90,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
                 sampler.cancel()
                 unhook()
                 await hub.stop()
+                forget_process(os.getpid())
         finally:
             await db.close()
 
