@@ -22,10 +22,11 @@ REQUEST_ID: ContextVar[str | None] = ContextVar("odm_request_id", default=None)
 LOGGERS = ("odm", "uvicorn", "uvicorn.error")
 _MARK = "_odm_handler"
 
-# Credentials as they may appear in a message: API keys (odm_ prefix), bearer values, JWTs,
+# Credentials as they may appear in a message: API keys' secrets (their public id stays, as
+# the audit log names keys by it), bearer values, JWTs,
 # the password of a database URL, and key=value pairs whose name says secret.
 _SECRETS = (
-    (re.compile(r"\bodm_[A-Za-z0-9_\-]{8,}"), "odm_***"),
+    (re.compile(r"\b(odm_[0-9a-f]{16}_)[A-Za-z0-9_\-]{20,}"), r"\1***"),
     (re.compile(r"(?i)\b(bearer|basic)\s+[^\s,;\"']+"), r"\1 ***"),
     (re.compile(r"\beyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*"), "***jwt***"),
     (re.compile(r"(?i)(://[^/\s:@]*:)[^@\s/]+@"), r"\1***@"),

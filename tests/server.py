@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx2 as httpx
 
@@ -41,11 +42,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, **env: str) -> Iterator[Server]:
+def running_server(database_url: str, log: Path | None = None, **env: str) -> Iterator[Server]:
     """Start `uvicorn` on the app factory, wait until it answers, stop it afterwards.
 
     The server gets only what the test says: none of the developer's ODM_* variables, and
-    an empty working folder, so no `.env`.
+    an empty working folder, so no `.env`. With `log`, its stderr (the log) goes there.
     """
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "odm.app:app_from_environment", "--factory"]
@@ -55,16 +56,23 @@ def running_server(database_url: str, **env: str) -> Iterator[Server]:
     environment = clean_environment(
         PYTHONPATH=str(REPO), ODM_DATABASE_URL=database_url, **(quick_start | env)
     )
-    with tempfile.TemporaryDirectory() as folder:
-        process = subprocess.Popen(
-            [*command, *options], env=environment, cwd=folder, stderr=subprocess.PIPE
-        )
+    with tempfile.TemporaryDirectory() as folder, _log_file(log) as stderr:
+        process = subprocess.Popen([*command, *options], env=environment, cwd=folder, stderr=stderr)
         server = Server(f"http://127.0.0.1:{port}", process)
         try:
             _wait_until_up(server)
             yield server
         finally:
             _stop(process)
+
+
+@contextmanager
+def _log_file(path: Path | None) -> Iterator[IO[bytes] | int]:
+    if path is None:
+        yield subprocess.PIPE
+        return
+    with path.open("ab") as file:
+        yield file
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
