@@ -92,6 +92,8 @@ def create_app(settings: Settings) -> FastAPI:
                 unhook()
                 await hub.stop()
                 forget_process(os.getpid())
+                if lifecycle.draining:
+                    log.info("shutdown complete")
         finally:
             await db.close()
 

@@ -15,6 +15,7 @@ and waits for the requests in flight. ODM adds, from the same signal:
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import signal
 import threading
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("odm.lifecycle")
@@ -41,6 +43,7 @@ class Lifecycle:
         self.draining = False
         self.cut = False
         self.on_drain: list[Callable[[], None]] = []
+        self.sending: set[anyio.CancelScope] = set()  # body sends that the cut interrupts
 
     def drain(self) -> None:
         """Begin the shutdown: called once, from the event loop, when the signal arrives."""
@@ -54,7 +57,10 @@ class Lifecycle:
 
     def _cut(self) -> None:
         self.cut = True
-        log.info("shutdown grace over: cutting the exports still running")
+        if self.sending:
+            log.info("shutdown grace over: cutting %d responses still sending", len(self.sending))
+        for scope in list(self.sending):
+            scope.cancel()
 
 
 def hook_signals(lifecycle: Lifecycle) -> Callable[[], None]:
@@ -67,7 +73,8 @@ def hook_signals(lifecycle: Lifecycle) -> Callable[[], None]:
     previous: dict[int, Any] = {}
 
     def handle(signum: int, frame: FrameType | None) -> None:
-        loop.call_soon_threadsafe(lifecycle.drain)
+        # In a context of its own: not that of the request the signal happened to interrupt.
+        loop.call_soon_threadsafe(lifecycle.drain, context=contextvars.Context())
         earlier = previous.get(signum)
         if callable(earlier):
             earlier(signum, frame)
@@ -96,13 +103,23 @@ class CutOnShutdown:
             await self.app(scope, receive, send)
             return
 
+        lifecycle = self.lifecycle
+        path = scope.get("path")
+
         async def checked_send(message: Message) -> None:
-            if (
-                self.lifecycle.cut
-                and message["type"] == "http.response.body"
-                and message.get("more_body", False)
-            ):
-                raise ResponseCut(f"{scope.get('path')}: cut at shutdown")
-            await send(message)
+            if message["type"] != "http.response.body" or not message.get("more_body", False):
+                await send(message)
+                return
+            if lifecycle.cut:
+                raise ResponseCut(f"{path}: cut at shutdown")
+            # A send may wait long for a client that reads slowly: the cut interrupts it too.
+            with anyio.CancelScope() as sending:
+                lifecycle.sending.add(sending)
+                try:
+                    await send(message)
+                finally:
+                    lifecycle.sending.discard(sending)
+            if sending.cancelled_caught:
+                raise ResponseCut(f"{path}: cut at shutdown")
 
         await self.app(scope, receive, checked_send)
