@@ -33,6 +33,12 @@ class Settings(BaseSettings):
         default=True, description="ODM_MIGRATE_ON_START: apply pending schema versions at start."
     )
     pool_size: int = Field(default=10, ge=1, description="ODM_POOL_SIZE: connections per process.")
+    pool_min: int | None = Field(
+        default=None,
+        ge=1,
+        description="ODM_POOL_MIN: PostgreSQL connections opened at start and kept open "
+        "(default: ODM_POOL_SIZE, so that no request waits while one is opened).",
+    )
     pool_timeout: float = Field(
         default=5.0, gt=0, description="ODM_POOL_TIMEOUT: seconds to wait for a connection (503)."
     )

@@ -53,6 +53,7 @@ def running_server(database_url: str, log: Path | None = None, **env: str) -> It
     options = ["--port", str(port), "--log-level", "warning"]
     # Tests reach it from this machine: the quick start's anonymous reads, without limits.
     quick_start = {"ODM_AUTH": "anonymous-read", "ODM_RATE_LIMIT": "0", "ODM_MAX_EXPORTS": "100"}
+    quick_start["ODM_POOL_MIN"] = "2"  # many servers and apps share the test PostgreSQL
     environment = clean_environment(
         PYTHONPATH=str(REPO), ODM_DATABASE_URL=database_url, **(quick_start | env)
     )

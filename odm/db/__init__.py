@@ -18,7 +18,11 @@ def open_database(settings: Settings, url: str | None = None) -> Database:
         from odm.db.postgres import PostgresDatabase
 
         return PostgresDatabase(
-            url, settings.pool_size, settings.pool_timeout, settings.statement_timeout
+            url,
+            settings.pool_size,
+            settings.pool_timeout,
+            settings.statement_timeout,
+            pool_min=min(settings.pool_min or settings.pool_size, settings.pool_size),
         )
     if scheme == "oracle":
         from odm.db.oracle import OracleDatabase

@@ -49,7 +49,12 @@ class PostgresDatabase(Database):
     dialect = "postgresql"
 
     def __init__(
-        self, url: str, pool_size: int, pool_timeout: float, statement_timeout: float
+        self,
+        url: str,
+        pool_size: int,
+        pool_timeout: float,
+        statement_timeout: float,
+        pool_min: int = 1,
     ) -> None:
         self.url = url
         self.listener: AsyncConnection[Any] | None = None
@@ -66,7 +71,9 @@ class PostgresDatabase(Database):
         )
         self.pool = AsyncConnectionPool(
             url,
-            min_size=1,
+            # Opened at start (in the background): a burst of requests that found only one
+            # connection waited while the pool opened the others one by one (bench/findings.md).
+            min_size=pool_min,
             max_size=pool_size,
             timeout=pool_timeout,
             open=False,
