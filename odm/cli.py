@@ -512,6 +512,9 @@ def revoke_key_command(
     console.print(f"revoked key {name!r}", highlight=False)
 
 
+WORKER_START_SECONDS = 60
+
+
 @app.command()
 def serve(
     database: DatabaseOption = None,
@@ -548,6 +551,9 @@ def serve(
             reload=reload,
             # Writes still running this long after SIGTERM are cancelled (and roll back).
             timeout_graceful_shutdown=int(settings.shutdown_grace * 2 + 5),
+            # A worker importing the app on busy cores can take more than uvicorn's 5 s to
+            # answer its supervisor, which then kills it (and aborts a SIGHUP restart).
+            timeout_worker_healthcheck=WORKER_START_SECONDS,
         )
 
 

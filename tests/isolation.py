@@ -31,12 +31,8 @@ class IsolatedSettings(Settings):
 
 
 def isolated_settings(**overrides: Any) -> Settings:
-    """Settings for a test: the defaults and `overrides`, whatever the environment holds.
-
-    Tests keep two pooled connections open rather than the whole pool: many apps run at
-    once against one PostgreSQL server (and its max_connections).
-    """
-    return IsolatedSettings(**({"pool_min": 2} | overrides))
+    """Settings for a test: the defaults and `overrides`, whatever the environment holds."""
+    return IsolatedSettings(**overrides)
 
 
 def clean_environment(**variables: str) -> dict[str, str]:

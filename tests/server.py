@@ -98,3 +98,40 @@ def _wait_until_up(server: Server, timeout: float = 20.0) -> None:
         except httpx.TransportError:
             time.sleep(0.1)
     raise RuntimeError("server did not start in time")
+
+
+@contextmanager
+def serving_workers(database_url: str, workers: int, **env: str) -> Iterator[Server]:
+    """`odm serve --workers N` (the supervisor is the server's process), stopped afterwards;
+    its log is dropped."""
+    port = free_port()
+    command = [sys.executable, "-c", "from odm.cli import main; main()", "serve"]
+    options = ["--database", database_url, "--port", str(port), "--workers", str(workers)]
+    quick_start = {"ODM_AUTH": "anonymous-read", "ODM_RATE_LIMIT": "0", "ODM_POOL_MIN": "2"}
+    environment = clean_environment(PYTHONPATH=str(REPO), **(quick_start | env))
+    with tempfile.TemporaryDirectory() as folder:
+        process = subprocess.Popen(
+            [*command, *options], env=environment, cwd=folder, stderr=subprocess.DEVNULL
+        )
+        server = Server(f"http://127.0.0.1:{port}", process)
+        try:
+            _wait_until_up(server, timeout=60.0)
+            yield server
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+
+
+def worker_pids(server: Server) -> set[int]:
+    """The worker processes of `odm serve --workers N` (multiprocessing's spawned children,
+    not its resource tracker)."""
+    pid = server.process.pid
+    children = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return {child for child in children if b"spawn_main" in _command_line(child)}
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # ended meanwhile
+        return b""

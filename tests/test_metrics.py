@@ -4,8 +4,6 @@ workers of `odm serve --workers 2` are summed."""
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,8 +17,7 @@ from odm.auth.identity import Role
 from odm.demo import SEED_WELL_ID, DemoData, DemoSpec
 from tests.access import make_key_sync
 from tests.backends import empty_database, load_demo_sync
-from tests.isolation import clean_environment
-from tests.server import REPO, Server, free_port, running_server
+from tests.server import Server, running_server, serving_workers
 
 pytestmark = pytest.mark.slow
 TOKEN = "scraper-token-for-tests"
@@ -154,41 +151,15 @@ def _in_background(call: Callable[[], httpx.Response]) -> Iterator[Callable[[], 
 def test_workers_share_their_metrics(backend: str, database: tuple[str, DemoData]) -> None:
     if backend != "sqlite":
         pytest.skip("one backend is enough to count requests across workers")
-    port = free_port()
-    command = [sys.executable, "-c", "from odm.cli import main; main()", "serve"]
-    options = ["--database", database[0], "--port", str(port), "--workers", "2"]
-    env = clean_environment(
-        PYTHONPATH=str(REPO),
-        ODM_AUTH="anonymous-read",
-        ODM_RATE_LIMIT="0",
-        ODM_LOG_LEVEL="ERROR",
-        ODM_METRICS_TOKEN=TOKEN,
-    )
-    process = subprocess.Popen([*command, *options], env=env, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(url, process)
+    env = {"ODM_LOG_LEVEL": "ERROR", "ODM_METRICS_TOKEN": TOKEN}
+    with serving_workers(database[0], 2, **env) as server:
         for _ in range(40):  # new connections: the kernel spreads them over both workers
-            assert httpx.get(url + "/division-list").status_code == 200
+            assert httpx.get(server.url + "/division-list").status_code == 200
         key = ("odm_http_requests_total", "/division-list")
-        samples = eventually(url, lambda s: _requests(s, key) == 40)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        samples = eventually(server.url, lambda s: _requests(s, key) == 40)
     assert _requests(samples, key) == 40
 
 
 def _requests(samples: Samples, key: tuple[str, str]) -> float:
     name, route = key
     return value(samples, name, method="GET", route=route, status="200")
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(600):
-        assert process.poll() is None, "odm serve exited"
-        try:
-            if httpx.get(url + "/health/live", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("odm serve did not start")
