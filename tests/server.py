@@ -57,7 +57,7 @@ def running_server(database_url: str, log: Path | None = None, **env: str) -> It
     environment = clean_environment(
         PYTHONPATH=str(REPO), ODM_DATABASE_URL=database_url, **(quick_start | env)
     )
-    with tempfile.TemporaryDirectory() as folder, _log_file(log) as stderr:
+    with tempfile.TemporaryDirectory() as folder, _log_file(log, Path(folder)) as stderr:
         process = subprocess.Popen([*command, *options], env=environment, cwd=folder, stderr=stderr)
         server = Server(f"http://127.0.0.1:{port}", process)
         try:
@@ -68,11 +68,10 @@ def running_server(database_url: str, log: Path | None = None, **env: str) -> It
 
 
 @contextmanager
-def _log_file(path: Path | None) -> Iterator[IO[bytes] | int]:
-    if path is None:
-        yield subprocess.PIPE
-        return
-    with path.open("ab") as file:
+def _log_file(path: Path | None, folder: Path) -> Iterator[IO[bytes]]:
+    """Where the server's log goes: a file (never a pipe nobody reads, which blocks the
+    server once its buffer is full of access lines)."""
+    with (path or folder / "server.log").open("ab") as file:
         yield file
 
 
@@ -87,7 +86,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.stderr.close()
 
 
-def _wait_until_up(server: Server, timeout: float = 20.0) -> None:
+def _wait_until_up(server: Server, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
