@@ -9,20 +9,24 @@ from the first byte sent to the whole answer: the write is committed when it is 
 from __future__ import annotations
 
 import asyncio
+import csv
 import datetime as dt
 import sqlite3
+import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx2 as httpx
+import orjson
 import psycopg
 
 from bench.datasets import DataSet
+from bench.results import BULK, NAIVE, IngestResult
 from odm.auth.identity import Role
 from odm.auth.keystore import create_key
 from odm.config import Settings
@@ -33,6 +37,17 @@ NDJSON = "application/x-ndjson"
 LINES_PER_CHUNK = 2000
 VALUE_VARIANTS = 9973  # distinct value tails (a prime: rows of one well differ day to day)
 STEPS = ("insert", "unchanged", "update")
+BULK_COLUMNS = (
+    "well_id",
+    "production_date",
+    "hours_on",
+    "oil",
+    "gas",
+    "water",
+    "water_injected",
+    "oil_sold",
+    "sales_value",
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +181,39 @@ def _postgres_copy(data: DataSet, _folder: Path) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
 
 
+# The triggers that keep the monthly aggregates (schema version 6) from the daily rows: a
+# copy without them writes as ODM did before the aggregates (the totals are kept still).
+AGGREGATE_TRIGGERS = {
+    "sqlite": (
+        "odm_agg_daily_insert",
+        "odm_agg_daily_delete",
+        "odm_agg_daily_update",
+        "odm_agg_daily_move",
+        "odm_agg_well_month_insert",
+        "odm_agg_well_month_update",
+        "odm_agg_well_month_delete",
+    ),
+    "postgresql": (
+        "odm_well_months_insert ON odm_daily_production",
+        "odm_well_months_update ON odm_daily_production",
+        "odm_well_months_delete ON odm_daily_production",
+    ),
+}
+
+
+def drop_aggregate_triggers(data: DataSet) -> None:
+    """Drop the monthly aggregates' triggers of a scratch copy (see AGGREGATE_TRIGGERS)."""
+    statements = [f"DROP TRIGGER {name}" for name in AGGREGATE_TRIGGERS[data.backend]]
+    if data.backend == "sqlite":
+        with closing(sqlite3.connect(data.sqlite_file)) as conn, conn:
+            for statement in statements:
+                conn.execute(statement)
+        return
+    with psycopg.connect(data.url) as pg:
+        for statement in statements:
+            pg.execute(statement.encode())
+
+
 def writer_key(url: str, name: str = "bench-writer") -> str:
     """A new writer API key for every division, made in the database at `url`."""
 
@@ -189,3 +237,100 @@ def daily_row_count(data: DataSet) -> int:
     with psycopg.connect(data.url) as pg:
         row = pg.execute(sql).fetchone()
         return int(row[0]) if row else 0
+
+
+def run_steps(
+    data: DataSet, base_url: str, key: str, rows: int, rss: Callable[[], float], system: str
+) -> list[IngestResult]:
+    """Insert new days, post the same body again, then new values for those days."""
+    first = feed_for(data, rows)
+    feeds = {"insert": first, "unchanged": first, "update": replace(first, scale=1.25)}
+    results = []
+    for step in STEPS if system != NAIVE else ("insert", "update"):
+        posted = (post if system != NAIVE else post_array)(base_url + WRITE_PATH, key, feeds[step])
+        results.append(
+            IngestResult(
+                data.backend,
+                data.size,
+                system,
+                step,
+                rows,
+                posted.body_bytes / 1e6,
+                posted.wall_s,
+                rss(),
+                _counts(posted.answer),
+            )
+        )
+    return results
+
+
+def bulk_load(data: DataSet, feed: Feed, folder: Path) -> IngestResult:
+    """The database's own bulk load of the same new rows, no service in between: the floor
+    of any write API on this machine. PostgreSQL: `psql \\copy` of a CSV file; SQLite: the
+    rows (already typed) inserted by the driver's executemany in one transaction."""
+    records = [orjson.loads(line) for chunk in feed.chunks() for line in chunk.splitlines()]
+    rows = [tuple(r[c] for c in BULK_COLUMNS) for r in records]
+    del records
+    if data.backend == "sqlite":
+        marks = ", ".join("?" for _ in BULK_COLUMNS)
+        sql = f"INSERT INTO odm_daily_production ({', '.join(BULK_COLUMNS)}) VALUES ({marks})"
+        with closing(sqlite3.connect(data.sqlite_file)) as conn:
+            started = time.perf_counter()
+            with conn:
+                conn.executemany(sql, rows)
+            wall = time.perf_counter() - started
+        return _bulk_result(data, "sqlite3 executemany", len(rows), wall)
+    csv_file = folder / f"bulk-{uuid.uuid4().hex[:8]}.csv"
+    with csv_file.open("w", newline="") as out:
+        csv.writer(out).writerows(rows)
+    try:
+        copy = f"\\copy odm_daily_production ({', '.join(BULK_COLUMNS)}) FROM '{csv_file}' CSV"
+        started = time.perf_counter()
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", data.url, "-c", copy], check=True)
+        wall = time.perf_counter() - started
+    finally:
+        csv_file.unlink(missing_ok=True)
+    return _bulk_result(data, "psql \\copy", len(rows), wall)
+
+
+def _bulk_result(data: DataSet, tool: str, rows: int, wall: float) -> IngestResult:
+    return IngestResult(
+        data.backend,
+        data.size,
+        f"{BULK} ({tool})",
+        "insert",
+        rows,
+        0.0,
+        wall,
+        0.0,
+        f"{rows:,} rows",
+    )
+
+
+def _counts(answer: dict[str, object]) -> str:
+    keys = ("inserted", "updated", "unchanged", "rejected", "written")
+    return ", ".join(f"{k} {answer[k]:,}" for k in keys if isinstance(answer.get(k), int))
+
+
+def post_array(url: str, _key: str, feed: Feed) -> Posted:
+    """The same rows as one JSON array, for the naive endpoint (which reads it whole)."""
+    sent = 0
+
+    def array() -> Iterator[bytes]:
+        nonlocal sent
+        separator = b"["
+        for chunk in feed.chunks():
+            body = separator + chunk.rstrip(b"\n").replace(b"\n", b",")
+            separator = b","
+            sent += len(body)
+            yield body
+        sent += 1
+        yield b"]"
+
+    with httpx.Client(timeout=httpx.Timeout(3600.0)) as client:
+        started = time.perf_counter()
+        response = client.post(url, content=array(), headers={"Content-Type": "application/json"})
+        wall = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"POST {url}: HTTP {response.status_code}: {response.text[:500]}")
+    return Posted(wall, sent, response.status_code, dict(response.json()))

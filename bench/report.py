@@ -50,6 +50,8 @@ def render(
         parts += ["## Findings\n", findings.strip() + "\n"]
     parts += _export_sections(results)
     parts += [_latency_section(results), _write_section(results)]
+    if results.ingests:
+        parts.append(_ingest_section(results))
     parts += [_load_section(results), _machine_section(results)]
     if results.notes:
         parts += ["## Run notes\n", "\n".join(f"- {note}" for note in results.notes) + "\n"]
@@ -116,6 +118,7 @@ def _write_section(results: Results) -> str:
             f"{r.build_s:.1f}" if r.build_s is not None else "(built before)",
             f"{r.written:,}",
             f"{r.rows_per_s:,.0f}",
+            _without(r.rows_per_s, r.rows_per_s_without_aggregates),
         ]
         for r in results.writes
     )
@@ -124,7 +127,46 @@ def _write_section(results: Results) -> str:
         "## Writing daily rows\n\n"
         "The demo build is one bulk load; the rows written are multi-row INSERTs of 100 days "
         "(one statement and transaction each) through the triggers, as a write API sends "
-        "them.\n\n" + _table(header, lines)
+        "them; the last column writes the same rows to a copy without the monthly "
+        "aggregates' triggers (schema version 6), and how much slower the aggregates make "
+        "it.\n\n" + _table([*header, "rows/s without aggregates"], lines)
+    )
+
+
+def _without(rate: float, without: float | None) -> str:
+    if not without:
+        return "(not measured)"
+    return f"{without:,.0f} (aggregates cost {1 - rate / without:.0%})"
+
+
+def _ingest_section(results: Results) -> str:
+    lines = (
+        [
+            r.backend,
+            r.size,
+            r.system,
+            r.step,
+            f"{r.rows:,}",
+            f"{r.body_mb:,.0f}" if r.body_mb else "-",
+            f"{r.wall_s:.2f}",
+            f"{r.rows_per_s:,.0f}",
+            f"{r.peak_rss_mb:,.0f}" if r.peak_rss_mb else "-",
+            r.counts,
+        ]
+        for r in results.ingests
+    )
+    header = ["backend", "data set", "server", "step", "rows", "body MB", "s", "rows/s"]
+    return (
+        "## Writing over HTTP\n\n"
+        "`POST /v1/production/daily` with an NDJSON body made while it is sent: new days for "
+        "every well (insert), the same body again (unchanged), new values for those days "
+        "(update), each committed before its time stops, with and without the monthly aggregates' "
+        "triggers. The database's own bulk load of the same new rows (`psql \\copy` of a CSV "
+        "file; SQLite's executemany of typed rows) is the floor of any write API here. The naive "
+        "endpoint (bench/"
+        "seed_style.py) reads a JSON array whole into pydantic models and upserts row by row in "
+        "one transaction; it gets a smaller body. Peak RSS is the server's, so far in its "
+        "life.\n\n" + _table([*header, "peak RSS MB", "answer"], lines)
     )
 
 

@@ -12,6 +12,9 @@ ODM = "ODM"
 SEED_STYLE = "seed-style"
 DATASETTE = "Datasette"
 DUMP = "database dump"
+NAIVE = "naive per-row endpoint"
+BULK = "database bulk load"
+ODM_WITHOUT_AGGREGATES = "ODM without the monthly aggregates' triggers"
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,28 @@ class WriteResult:
     build_s: float | None  # `odm demo` of the data set, when this run built it
     written: int
     rows_per_s: float  # multi-row INSERTs through the triggers
+    # the same on a copy without the monthly aggregates' triggers (as before version 6)
+    rows_per_s_without_aggregates: float | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """One body posted to one server: its rows, wall time, answer and the server's peak RSS."""
+
+    backend: str
+    size: str
+    system: str  # "ODM" or the naive baseline
+    step: str  # insert, unchanged or update
+    rows: int
+    body_mb: float
+    wall_s: float
+    peak_rss_mb: float
+    counts: str  # the answer's counts, as the server gave them
+
+    @property
+    def rows_per_s(self) -> float:
+        """Rows written per second of wall time."""
+        return self.rows / self.wall_s if self.wall_s else 0.0
 
 
 @dataclass
@@ -94,6 +119,7 @@ class Results:
     latencies: list[LatencyResult] = field(default_factory=list)
     loads: list[LoadResult] = field(default_factory=list)
     writes: list[WriteResult] = field(default_factory=list)
+    ingests: list[IngestResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def export(self, backend: str, size: str, system: str, fmt: str) -> ExportResult | None:
@@ -124,5 +150,6 @@ class Results:
             latencies=[LatencyResult(**row) for row in data["latencies"]],
             loads=[LoadResult(**row) for row in data["loads"]],
             writes=[WriteResult(**row) for row in data.get("writes", [])],
+            ingests=[IngestResult(**row) for row in data.get("ingests", [])],
             notes=data["notes"],
         )

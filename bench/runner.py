@@ -22,6 +22,7 @@ from bench.scenarios import (
     export_dump,
     export_odm,
     export_seed_style,
+    ingest_rates,
     rollup_latencies,
     seed_latencies,
     small_request_load,
@@ -33,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 T = TypeVar("T")
 BUSY = 0.3  # cores kept busy by other processes before a step; more is worth a note
-STEPS = ("exports", "latency", "rollups", "writes", "load")
+STEPS = ("exports", "latency", "rollups", "writes", "ingest", "load")
 SETTLE_SECONDS = 120.0  # how long a step waits for a busy machine to calm down
 
 
@@ -87,7 +88,12 @@ def parse(argv: Sequence[str]) -> Run:
     plan = Plan(results_dir=args.results_dir)
     if args.quick:
         plan = Plan(
-            export_runs=1, latency_samples=100, load_seconds=5, results_dir=args.results_dir
+            export_runs=1,
+            latency_samples=100,
+            load_seconds=5,
+            ingest_rows=200_000,
+            naive_ingest_rows=20_000,
+            results_dir=args.results_dir,
         )
     options = [a for a in argv if a != "--report-only"]
     command = "make bench" if not options else "bench/run " + " ".join(options)
@@ -113,6 +119,10 @@ def measure(run: Run, results: Results, save: Callable[[], None]) -> None:
             if "writes" in run.steps:
                 step = partial(write_cost, data, run.plan.write_rows)
                 results.writes.append(_logged(f"{backend} {size} writes", step, results.notes))
+                save()
+            if "ingest" in run.steps:
+                step = partial(ingest_rates, data, run.plan)
+                results.ingests += _logged(f"{backend} {size} ingest", step, results.notes)
                 save()
             for step in _exports(data, run.plan) if "exports" in run.steps else []:
                 results.exports.append(_logged(f"{backend} {size} export", step, results.notes))

@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.datasets import EXPORT_FIELDS, EXPORT_KEY, DataSet
 from bench.dumps import dump
+from bench.ingest import (
+    bulk_load,
+    drop_aggregate_triggers,
+    feed_for,
+    run_steps,
+    scratch_copy,
+    writer_key,
+)
 from bench.latency import measure_latency
 from bench.load import run_load
 from bench.results import (
     DATASETTE,
     DUMP,
+    NAIVE,
     ODM,
+    ODM_WITHOUT_AGGREGATES,
     SEED_STYLE,
     ExportResult,
+    IngestResult,
     LatencyResult,
     LoadResult,
     WriteResult,
@@ -49,6 +61,8 @@ class Plan:
     connections: int = 32
     formats: tuple[str, ...] = ("json", "csv")
     write_rows: int = 20_000  # daily rows written through the triggers per measurement
+    ingest_rows: int = 1_000_000  # NDJSON rows per body posted to ODM's write endpoint
+    naive_ingest_rows: int = 100_000  # the naive endpoint's body (it holds all of it)
     # The seed-style baseline holds every row several times over (about 2 GB per million).
     seed_style_max_rows: int = 2_000_000
     results_dir: Path = Path("bench/results")
@@ -195,9 +209,13 @@ def _latencies(data: DataSet, plan: Plan, paths: dict[str, str]) -> list[Latency
 
 def write_cost(data: DataSet, rows: int) -> WriteResult:
     """What writing daily rows costs: the demo build (a bulk load) and rows/s of multi-row
-    INSERTs through the triggers."""
+    INSERTs through the triggers, with the monthly aggregates' triggers and, on a scratch
+    copy, without them."""
     rate = asyncio.run(write_rate(data.url, rows))
-    return WriteResult(data.backend, data.size, data.rows, data.build_s, rows, rate)
+    with scratch_copy(data, Path(tempfile.gettempdir())) as copy:
+        drop_aggregate_triggers(copy)
+        before = asyncio.run(write_rate(copy.url, rows))
+    return WriteResult(data.backend, data.size, data.rows, data.build_s, rows, rate, before)
 
 
 def small_request_load(data: DataSet, plan: Plan, workers: int) -> list[LoadResult]:
@@ -225,4 +243,29 @@ def small_request_load(data: DataSet, plan: Plan, workers: int) -> list[LoadResu
                     load.p99_ms,
                 )
             )
+    return results
+
+
+def ingest_rates(data: DataSet, plan: Plan) -> list[IngestResult]:
+    """Rows/s of NDJSON bodies posted to ODM's write endpoint, with and without the monthly
+    aggregates' triggers, beside the database's own bulk load of the same rows and the naive
+    per-row endpoint, each over its own scratch copy of the data set."""
+    results = []
+    for system, aggregates in ((ODM, True), (ODM_WITHOUT_AGGREGATES, False)):
+        with scratch_copy(data, plan.results_dir) as copy:
+            if not aggregates:
+                drop_aggregate_triggers(copy)
+            key = writer_key(copy.url)
+            port = free_port()
+            with running(odm_server(copy, port), port, plan.results_dir) as live:
+                rss = live.peak_rss_mb
+                results += run_steps(copy, live.base_url, key, plan.ingest_rows, rss, system)
+    with scratch_copy(data, plan.results_dir) as copy:
+        results.append(bulk_load(copy, feed_for(copy, plan.ingest_rows), plan.results_dir))
+    with scratch_copy(data, plan.results_dir) as copy:
+        port = free_port()
+        with running(seed_style_server(copy, port), port, plan.results_dir) as live:
+            rss = live.peak_rss_mb
+            rows = plan.naive_ingest_rows
+            results += run_steps(copy, live.base_url, "", rows, rss, NAIVE)
     return results

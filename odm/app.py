@@ -39,6 +39,7 @@ from odm.feed.hub import Hub
 from odm.lifecycle import CutOnShutdown, Lifecycle, hook_signals
 from odm.logs import configure_logging
 from odm.metrics import forget_process, observe_pool
+from odm.web.pages import install_web
 
 log = logging.getLogger("odm")
 POOL_SAMPLE_SECONDS = 1.0
@@ -102,6 +103,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from local files by install_web: no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     lifecycle = Lifecycle(settings.shutdown_grace)
@@ -131,6 +134,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router, dependencies=guarded)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    install_web(app)
     return app
 
 

@@ -45,6 +45,25 @@ class Settings(BaseSettings):
     statement_timeout: float = Field(
         default=60.0, gt=0, description="ODM_STATEMENT_TIMEOUT: seconds per database round trip."
     )
+    replica_urls: str | None = Field(
+        default=None,
+        description="ODM_REPLICA_URLS: comma-separated postgresql:// URLs of streaming replicas "
+        "of ODM_DATABASE_URL; reads and exports go to a healthy one, writes, the change feed "
+        "and credentials to the primary (unset: every query to the primary).",
+    )
+    replica_max_lag_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="ODM_REPLICA_MAX_LAG_SECONDS: a replica further behind the primary than "
+        "this gets no reads until it catches up.",
+    )
+    replica_check_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="ODM_REPLICA_CHECK_SECONDS: how often each process checks its replicas' "
+        "health and lag.",
+    )
     batch_rows: int = Field(
         default=5000, ge=1, le=100_000, description="ODM_BATCH_ROWS: rows fetched per round trip."
     )
@@ -223,6 +242,10 @@ class Settings(BaseSettings):
         if self.oracle_host:
             return self.oracle_url()
         return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+    def replicas(self) -> list[str]:
+        """The replicas' URLs, in the order given (empty: no replicas)."""
+        return [url.strip() for url in (self.replica_urls or "").split(",") if url.strip()]
 
     def oracle_url(self) -> str:
         """An oracle:// URL built from the ORACLE_* (or DB_*) settings."""

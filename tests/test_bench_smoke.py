@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,17 @@ import pytest
 from bench import chart, dumps, load, report, transfer
 from bench.datasets import DataSet, prepare
 from bench.profile import top_frames
-from bench.results import DATASETTE, DUMP, ODM, SEED_STYLE, ExportResult, Results
+from bench.results import (
+    BULK,
+    DATASETTE,
+    DUMP,
+    NAIVE,
+    ODM,
+    ODM_WITHOUT_AGGREGATES,
+    SEED_STYLE,
+    ExportResult,
+    Results,
+)
 from bench.scenarios import (
     ROLLUP_PATHS,
     Plan,
@@ -23,6 +34,7 @@ from bench.scenarios import (
     export_dump,
     export_odm,
     export_seed_style,
+    ingest_rates,
     rollup_latencies,
     seed_latencies,
     small_request_load,
@@ -105,7 +117,27 @@ def test_rollup_latencies_and_write_cost(tiny: DataSet, plan: Plan) -> None:
     assert all(r.p99_ms >= r.p50_ms > 0 for r in latencies)
     writes = write_cost(tiny, 300)
     assert (writes.written, writes.rows) == (300, tiny.rows) and writes.rows_per_s > 0
+    assert writes.rows_per_s_without_aggregates
     assert prepare("tiny", tiny.backend, tiny.url).build_s is None  # its rows are all back
+
+
+def test_ingest_posts_to_odm_with_and_without_aggregates_and_to_the_naive_endpoint(
+    tiny: DataSet, plan: Plan
+) -> None:
+    results = ingest_rates(tiny, replace(plan, ingest_rows=600, naive_ingest_rows=100))
+    steps = [(r.system, r.step, r.rows) for r in results]
+    odm_steps = [(ODM, s, 600) for s in ("insert", "unchanged", "update")]
+    without = [(ODM_WITHOUT_AGGREGATES, s, 600) for s in ("insert", "unchanged", "update")]
+    naive = [(NAIVE, "insert", 100), (NAIVE, "update", 100)]
+    bulk = steps.pop(6)
+    assert bulk[0].startswith(BULK) and bulk[1:] == ("insert", 600)
+    assert steps == [*odm_steps, *without, *naive]
+    assert results[0].counts.startswith("inserted 600, updated 0, unchanged 0")
+    assert results[1].counts.startswith("inserted 0, updated 0, unchanged 600")
+    assert results[2].counts.startswith("inserted 0, updated 600, unchanged 0")
+    assert all(r.rows_per_s > 0 for r in results)
+    assert all(r.peak_rss_mb > 10 for r in results if not r.system.startswith(BULK))
+    assert prepare("tiny", tiny.backend, tiny.url).build_s is None  # the data set is as it was
 
 
 @pytest.mark.slow

@@ -44,6 +44,7 @@ def test_every_write_statement_parses_as_oracle(target: Target) -> None:
         statements.counts,
         statements.update,
         statements.insert,
+        statements.insert_all,
         statements.changed_keys,
         statements.stored,
         feed.summary(target),

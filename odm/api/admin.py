@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, BeforeValidator, Field
 
 from odm.api.auth import audit_write, require_role
-from odm.api.deps import DB, ListRequest
+from odm.api.deps import DB, PrimaryListRequest
 from odm.api.errors import NotFound
 from odm.api.listing import list_spec
 from odm.api.params import sort_query
@@ -79,7 +79,7 @@ AuditSort = Annotated[str | None, sort_query(tuple(lists.AUDIT_SORTABLE), "audit
 
 @router.get("/audit", response_model=None, responses=list_responses(AuditEvent))
 async def list_audit_events(
-    ctx: ListRequest,
+    ctx: PrimaryListRequest,
     caller: Admin,
     since: Annotated[
         dt.date | None,

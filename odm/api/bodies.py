@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import ijson
 import orjson
@@ -18,10 +18,10 @@ from odm.api.errors import InvalidParameters, PayloadTooLarge, UnsupportedMediaT
 NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl"}
 JSON_TYPES = {"application/json"}
 MAX_LINE = 1 << 20  # one NDJSON record may be up to 1 MiB
+ARRAY_BATCH = 1000
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One record of a body: its position (1 for the first) and its parsed value, or why it
     could not be parsed (an NDJSON line that is not JSON)."""
 
@@ -59,24 +59,28 @@ class Body:
             self.digest.update(chunk)
             yield chunk
 
-    def records(self) -> AsyncIterator[Record]:
-        """The body's records, in order."""
+    def records(self) -> AsyncIterator[list[Record]]:
+        """The body's records, in order, in batches (those of one chunk, or of the array's
+        next `ARRAY_BATCH` items)."""
         if self.media_type() in NDJSON_TYPES:
             return self._lines()
-        return self._array()
+        return _batched(self._array())
 
-    async def _lines(self) -> AsyncIterator[Record]:
+    async def _lines(self) -> AsyncIterator[list[Record]]:
         pending, position = b"", 0
         async for chunk in self.chunks():
             *lines, pending = (pending + chunk).split(b"\n")
             if len(pending) > MAX_LINE:
                 raise PayloadTooLarge(f"record {position + len(lines) + 1} is over 1 MiB")
+            batch = []
             for line in lines:
-                if line.strip():
+                if line[:1] == b"{" or line.strip():
                     position += 1
-                    yield _parsed(position, line)
+                    batch.append(_parsed(position, line))
+            if batch:
+                yield batch
         if pending.strip():
-            yield _parsed(position + 1, pending)
+            yield [_parsed(position + 1, pending)]
 
     async def _array(self) -> AsyncIterator[Record]:
         position = 0
@@ -92,6 +96,17 @@ class Body:
             ) from None
         if position == 0 and self.size == 0:
             raise InvalidParameters("the body is empty: send a JSON array or NDJSON records")
+
+
+async def _batched(records: AsyncIterator[Record]) -> AsyncIterator[list[Record]]:
+    batch = []
+    async for record in records:
+        batch.append(record)
+        if len(batch) == ARRAY_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 async def _an_array(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:

@@ -10,6 +10,7 @@ own division, without a query per subscriber.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from odm.api.deps import DB, AppSettings
 from odm.api.params import optional_id
 from odm.auth.identity import Caller
 from odm.db.base import Database
-from odm.feed.hub import Change, Hub, Pruned, latest_id, read_after
+from odm.feed.hub import Change, Hub, Pruned, first_id_since, latest_id, read_after
 from odm.metrics import FEED_SUBSCRIBERS
 from odm.models import ChangeEvent, ErrorResponse
 
@@ -104,6 +105,16 @@ async def stream_changes(
             description="The id of the last event received; resumes after it.",
         ),
     ] = None,
+    since_seconds: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=366 * 86400,
+            description="Without `after` (or Last-Event-ID): start with the changes "
+            "committed in the last this many seconds, by the server's clock (3600: the "
+            "last hour), then go on live.",
+        ),
+    ] = None,
     division_id: Annotated[int | None, optional_id("Only this division's changes.")] = None,
     well_id: Annotated[int | None, optional_id("Only this well's changes.")] = None,
     entity: Annotated[
@@ -123,7 +134,7 @@ async def stream_changes(
     start = int(last_event_id) if last_event_id is not None else after
     wanted = Wanted(division_id, well_id, frozenset(entity or ()))
     if start is None:
-        start = await latest_id(db)
+        start = await _start(db, since_seconds)
     if format == "json":
         return await _page(request, db, caller, wanted, start, limit)
     stream = _events(request, db, caller, wanted, start, settings.feed_heartbeat_seconds)
@@ -133,6 +144,17 @@ async def stream_changes(
         headers={"X-Accel-Buffering": "no"},
         shutdown_grace_period=FAREWELL_SECONDS,
     )
+
+
+async def _start(db: Database, since_seconds: int | None) -> int:
+    """Where a client that gave no id starts: after the last change before its window, or
+    from now on."""
+    if since_seconds is not None:
+        moment = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=since_seconds)
+        first = await first_id_since(db, moment)
+        if first is not None:
+            return first - 1
+    return await latest_id(db)
 
 
 async def _page(

@@ -21,7 +21,7 @@ from odm.api.decline_params import (
     stream_rows,
     too_short_responses,
 )
-from odm.api.deps import DB, AppSettings, Fmt, Scope
+from odm.api.deps import AppSettings, Fmt, ReadDB, Scope
 from odm.api.errors import InvalidParameters, NotFound
 from odm.api.lookups import require_known
 from odm.api.params import MAX_ID, PRINTABLE, DivisionFilter, EntityType
@@ -133,7 +133,9 @@ async def _forecast_rows(analysis: Analysis) -> AsyncIterator[Rows]:
     response_model=None,
     responses=too_short_responses(WellDecline, False),
 )
-async def get_well_decline(well_id: WellPath, db: DB, scope: Scope, choices: Choices) -> Response:
+async def get_well_decline(
+    well_id: WellPath, db: ReadDB, scope: Scope, choices: Choices
+) -> Response:
     """One well's decline fitted to its daily production: parameters, fit quality, EUR."""
     chosen, units = choices
     identity, analysis = await _well(db, scope, well_id, chosen)
@@ -146,7 +148,7 @@ async def get_well_decline(well_id: WellPath, db: DB, scope: Scope, choices: Cho
     responses=too_short_responses(ForecastMonth, True),
 )
 async def stream_well_forecast(
-    well_id: WellPath, db: DB, scope: Scope, fmt: Fmt, choices: Choices
+    well_id: WellPath, db: ReadDB, scope: Scope, fmt: Fmt, choices: Choices
 ) -> StreamingResponse:
     """One well's monthly forecast from the day after its history to the economic limit or
     the horizon."""
@@ -165,7 +167,7 @@ async def _decline_rows(
 
 @router.get("/decline", response_model=None, responses=list_of(WellDecline))
 async def stream_well_declines(
-    db: DB,
+    db: ReadDB,
     scope: Scope,
     settings: AppSettings,
     fmt: Fmt,
@@ -188,7 +190,7 @@ async def stream_well_declines(
 
 @router.get("/monthly/decline", response_model=None, responses=list_of(EntityDecline))
 async def stream_entity_declines(
-    db: DB,
+    db: ReadDB,
     scope: Scope,
     settings: AppSettings,
     fmt: Fmt,
@@ -213,7 +215,11 @@ async def stream_entity_declines(
     responses=too_short_responses(EntityDecline, False),
 )
 async def get_entity_decline(
-    entity_type: EntityTypePath, entity_key: EntityKeyPath, db: DB, scope: Scope, choices: Choices
+    entity_type: EntityTypePath,
+    entity_key: EntityKeyPath,
+    db: ReadDB,
+    scope: Scope,
+    choices: Choices,
 ) -> Response:
     """One monthly entity's decline fitted to its as-reported months: parameters, fit
     quality, EUR."""
@@ -232,7 +238,7 @@ async def get_entity_decline(
 async def stream_entity_forecast(
     entity_type: EntityTypePath,
     entity_key: EntityKeyPath,
-    db: DB,
+    db: ReadDB,
     scope: Scope,
     fmt: Fmt,
     choices: Choices,
@@ -269,7 +275,7 @@ def _empty_reserves(division_id: int, name: str | None) -> dict[str, Any]:
 
 @router.get("/reserves", response_model=None, responses=list_of(DivisionReserves))
 async def stream_reserves(
-    db: DB,
+    db: ReadDB,
     scope: Scope,
     settings: AppSettings,
     fmt: Fmt,

@@ -24,6 +24,13 @@ def get_db(request: Request) -> Database:
     return db
 
 
+def get_read_db(request: Request) -> Database:
+    """The database for reads that may trail the latest writes by a bounded time: a healthy
+    replica when ODM_REPLICA_URLS names some, else the primary."""
+    db: Database = request.app.state.db
+    return db.for_reads()
+
+
 def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
@@ -36,6 +43,8 @@ def get_scope(caller: CurrentCaller) -> DivisionScope:
 
 
 DB = Annotated[Database, Depends(get_db)]
+# Lists, summaries and exports: never a write, a credential or the change feed.
+ReadDB = Annotated[Database, Depends(get_read_db)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 Scope = Annotated[DivisionScope, Depends(get_scope)]
 Fmt = Annotated[Format, Depends(choose_format)]
@@ -68,10 +77,20 @@ class ListContext:
 
 
 def get_list_context(
-    request: Request, db: DB, settings: AppSettings, scope: Scope, fmt: Fmt, page: Paging
+    request: Request, db: ReadDB, settings: AppSettings, scope: Scope, fmt: Fmt, page: Paging
 ) -> ListContext:
     """Bundle the request, database, settings, scope, format and paging of a list call."""
     return ListContext(request, db, settings, scope, fmt, page)
 
 
 ListRequest = Annotated[ListContext, Depends(get_list_context)]
+
+
+def get_primary_list_context(
+    request: Request, db: DB, settings: AppSettings, scope: Scope, fmt: Fmt, page: Paging
+) -> ListContext:
+    """A list call that must see the latest writes (the audit log): on the primary."""
+    return ListContext(request, db, settings, scope, fmt, page)
+
+
+PrimaryListRequest = Annotated[ListContext, Depends(get_primary_list_context)]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import StreamingResponse
 
-from odm.api.deps import DB, ListRequest, Scope
+from odm.api.deps import ListRequest, ReadDB, Scope
 from odm.api.errors import NotFound
 from odm.api.listing import fetch_object, list_spec
 from odm.api.params import MAX_ID, fields_query, sort_query
@@ -34,7 +34,7 @@ async def list_divisions(
 @router.get("/divisions/{division_id}", response_model=None, responses=one_responses(Division))
 async def get_division(
     division_id: Annotated[int, Path(ge=1, le=MAX_ID, description="Division id.")],
-    db: DB,
+    db: ReadDB,
     scope: Scope,
     fields: DivisionFields = None,
 ) -> dict[str, Any]:

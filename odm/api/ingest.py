@@ -113,15 +113,16 @@ async def _accepted(
 ) -> AsyncIterator[Sequence[Staged]]:
     """The body's accepted rows in batches; the rejected ones are noted."""
     batch: list[Staged] = []
-    async for record in body.records():
-        if record.error is not None:
-            rejections.add(record.position, record.error)
-            continue
-        try:
-            batch.append(reader.read(record.value))
-        except RecordError as exc:
-            rejections.add(record.position, str(exc), exc.reference)
-            continue
+    read = reader.read
+    async for records in body.records():
+        for position, value, error in records:
+            if error is not None:
+                rejections.add(position, error)
+                continue
+            try:
+                batch.append(read(value))
+            except RecordError as exc:
+                rejections.add(position, str(exc), exc.reference)
         if len(batch) >= batch_rows:
             yield batch
             batch = []

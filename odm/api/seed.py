@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from odm.api.deps import DB, AppSettings, Scope
+from odm.api.deps import AppSettings, ReadDB, Scope
 from odm.api.lookups import require_known
 from odm.api.params import DivisionIdParam, WellIdParam
 from odm.api.streams import ClosingStreamingResponse, StreamAborted, stream_query
@@ -101,7 +101,7 @@ async def _rest_of(first: bytes, rest: AsyncGenerator[bytes]) -> AsyncIterator[b
     response_model=None,
     responses={200: {"model": list[DivisionListItem]}},
 )
-async def list_divisions(db: DB, settings: AppSettings, scope: Scope) -> StreamingResponse:
+async def list_divisions(db: ReadDB, settings: AppSettings, scope: Scope) -> StreamingResponse:
     """Divisions that have a name, ordered by Division_Id."""
     if package := package_backend(db, settings, scope):
         return await stream_package(package, "Get_Division_List")
@@ -114,7 +114,7 @@ async def list_divisions(db: DB, settings: AppSettings, scope: Scope) -> Streami
     response_model=None,
     responses={200: {"model": list[DivisionSummary]}},
 )
-async def summarize_divisions(db: DB, settings: AppSettings, scope: Scope) -> StreamingResponse:
+async def summarize_divisions(db: ReadDB, settings: AppSettings, scope: Scope) -> StreamingResponse:
     """Per division: well count and life-to-date oil (bbl), budget, actual and oil sales (USD).
 
     Always current: the totals change in the same transaction as the daily rows.
@@ -134,7 +134,7 @@ async def summarize_divisions(db: DB, settings: AppSettings, scope: Scope) -> St
 async def summarize_well(
     well_id: WellIdParam,
     division_id: DivisionIdParam,
-    db: DB,
+    db: ReadDB,
     settings: AppSettings,
     scope: Scope,
 ) -> StreamingResponse:
@@ -155,7 +155,7 @@ async def summarize_well(
 async def list_well_days(
     well_id: WellIdParam,
     division_id: DivisionIdParam,
-    db: DB,
+    db: ReadDB,
     settings: AppSettings,
     scope: Scope,
 ) -> StreamingResponse:

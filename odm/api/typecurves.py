@@ -19,7 +19,7 @@ from odm.api.decline_params import (
     plan,
     stream_rows,
 )
-from odm.api.deps import DB, AppSettings, Fmt, Scope
+from odm.api.deps import AppSettings, Fmt, ReadDB, Scope
 from odm.api.errors import NotFound
 from odm.api.lookups import require_known
 from odm.api.params import MAX_ID, DivisionFilter, UnitsParam
@@ -65,7 +65,7 @@ async def _profile(histories: Histories, basis: Basis, curve: TypeCurve) -> Asyn
 
 @router.get("/type-curves", response_model=None, responses=list_of(TypeCurveMonth))
 async def stream_type_curve(
-    db: DB,
+    db: ReadDB,
     scope: Scope,
     settings: AppSettings,
     fmt: Fmt,

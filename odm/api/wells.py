@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from odm import figures
 from odm.api import quantities
-from odm.api.deps import DB, ListRequest, Scope
+from odm.api.deps import ListRequest, ReadDB, Scope
 from odm.api.errors import NotFound
 from odm.api.listing import fetch_object, list_spec
 from odm.api.params import (
@@ -69,7 +69,7 @@ async def list_wells(
 @router.get("/wells/{well_id}", response_model=None, responses=one_responses(Well))
 async def get_well(
     well_id: Annotated[int, Path(ge=1, le=MAX_ID, description="Well id (64-bit).")],
-    db: DB,
+    db: ReadDB,
     scope: Scope,
     fields: WellFields = None,
     units: UnitsParam = UnitSystem.FIELD,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from odm.config import Settings
 from odm.db.base import Database
 
@@ -15,15 +17,7 @@ def open_database(settings: Settings, url: str | None = None) -> Database:
 
         return SQLiteDatabase(url)
     if scheme in {"postgresql", "postgres"}:
-        from odm.db.postgres import PostgresDatabase
-
-        return PostgresDatabase(
-            url,
-            settings.pool_size,
-            settings.pool_timeout,
-            settings.statement_timeout,
-            pool_min=min(settings.pool_min or settings.pool_size, settings.pool_size),
-        )
+        return _postgres(settings, url)
     if scheme == "oracle":
         from odm.db.oracle import OracleDatabase
 
@@ -40,3 +34,36 @@ def open_database(settings: Settings, url: str | None = None) -> Database:
         f"unsupported database URL scheme {scheme!r}: "
         "use sqlite:///file.db, postgresql://... or oracle://user:password@host:port/service"
     )
+
+
+def _postgres(settings: Settings, url: str) -> Database:
+    """A PostgreSQL database, with its replicas when ODM_REPLICA_URLS names some."""
+    from odm.db.postgres import PostgresDatabase
+
+    def pool(url: str) -> PostgresDatabase:
+        return PostgresDatabase(
+            url,
+            settings.pool_size,
+            settings.pool_timeout,
+            settings.statement_timeout,
+            pool_min=min(settings.pool_min or settings.pool_size, settings.pool_size),
+        )
+
+    replica_urls = settings.replicas()
+    if not replica_urls:
+        return pool(url)
+    from odm.db.replicas import Replica, ReplicatedDatabase
+
+    for replica_url in replica_urls:
+        if replica_url.split(":", 1)[0].lower() not in {"postgresql", "postgres"}:
+            raise ValueError("ODM_REPLICA_URLS takes postgresql:// URLs only")
+    replicas = [Replica(_safe_name(u), pool(u)) for u in replica_urls]
+    return ReplicatedDatabase(
+        pool(url), replicas, settings.replica_max_lag_seconds, settings.replica_check_seconds
+    )
+
+
+def _safe_name(url: str) -> str:
+    """host:port/database of a URL, for logs: never its user or password."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or 5432}{parts.path}"

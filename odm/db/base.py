@@ -160,6 +160,11 @@ class Database(abc.ABC):
         backend keeps no such figures)."""
         return None
 
+    def for_reads(self) -> Database:
+        """The database for a read that may trail the latest writes by a bounded time (a
+        replica's, see odm.db.replicas); by default this one."""
+        return self
+
     async def wait_for_changes(self, seconds: float) -> None:
         """Until the change log may have grown, or the timeout passes. Polling backends just
         wait; PostgreSQL wakes at once when a write commits (LISTEN)."""

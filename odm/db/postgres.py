@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -192,16 +193,24 @@ class PostgresDatabase(Database):
         self, tables: Sequence[TableRows], progress: Progress, replace: bool = False
     ) -> None:
         async with self.connection() as conn, conn.transaction(), conn.cursor() as cursor:
-            # A bulk load is one long COPY: the per-round-trip timeout does not apply to it.
+            # A bulk load is one long COPY (one per year of daily rows, with a partition made
+            # between two): the per-round-trip timeouts do not apply to it.
             await cursor.execute(b"SET LOCAL statement_timeout = 0")
+            await cursor.execute(b"SET LOCAL idle_in_transaction_session_timeout = 0")
             if replace:
                 names = ", ".join(table.table for table in tables)
                 await cursor.execute(f"TRUNCATE {names} CASCADE".encode())
             for number, table in enumerate(tables):
                 if table.upsert_key:
                     await _upsert(cursor, table, f"odm_upsert_{number}", progress)
+                elif table.table == "odm_daily_production":
+                    await _copy_by_year(cursor, table, progress)
                 else:
                     await _copy(cursor, table.table, table, progress)
+            if any(table.table == "odm_daily_production" for table in tables):
+                # Years without a partition went to the default one: each gets its own.
+                sql = load_sql("daily_partitions_from_default", self.dialect)
+                await cursor.execute(sql.encode())
 
     async def execute(self, sql: str, params: Params) -> int:
         async with self.connection() as conn, conn.transaction():
@@ -276,6 +285,38 @@ async def _copy(
                 progress(count)
                 count = 0
         progress(count if table.counted else 0)
+
+
+async def _copy_by_year(cursor: AsyncCursor[Row], table: TableRows, progress: Progress) -> None:
+    """COPY daily rows, making each year's partition before its first row (schema version 8):
+    the COPY ends and starts again around a new partition, so no row of a bulk load goes to
+    the default partition to be moved again."""
+    found = await (await cursor.execute(load_sql("daily_partition_years", "postgresql"))).fetchone()
+    if found is None or found[0] is None:
+        await _copy(cursor, table.table, table, progress)
+        return
+    years, rows = set(found[0]), iter(table.rows)
+    column = table.columns.index("production_date")
+    carried: list[Row] = []
+    while True:
+        stopped: list[Row] = []
+
+        def segment(carried: list[Row] = carried, stopped: list[Row] = stopped) -> Iterator[Row]:
+            yield from carried
+            for row in rows:
+                if int(str(row[column])[:4]) not in years:
+                    stopped.append(row)
+                    return
+                yield row
+
+        await _copy(cursor, table.table, replace(table, rows=segment()), progress)
+        if not stopped:
+            return
+        year = int(str(stopped[0][column])[:4])
+        sql = to_pyformat(load_sql("daily_partition_make", "postgresql"))
+        await cursor.execute(sql, {"year": year})
+        years.add(year)
+        carried = stopped
 
 
 async def _upsert(

@@ -40,6 +40,11 @@ def sqlite_path(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
+# Dates in staged rows travel as ISO text (the form the schema stores), converted by the
+# driver itself rather than by a Python loop per row (its default adapter is deprecated).
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
+
+
 def _adapt(params: Params) -> dict[str, Any]:
     """Dates travel as ISO text, the form the schema stores."""
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()}
@@ -239,7 +244,7 @@ class _SQLiteSession(Session):
         with _errors():
             self.conn.execute("BEGIN")
             try:
-                self.conn.executemany(sql, (_adapt_row(row) for row in rows))
+                self.conn.executemany(sql, rows)  # dates by the adapter below
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
@@ -276,10 +281,6 @@ class _SQLiteTransaction(Transaction):
         with _errors():
             cursor = self.conn.execute(sql, params)
             return Batch(column_names(cursor.description), cursor.fetchall())
-
-
-def _adapt_row(row: Row) -> Row:
-    return tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
 
 
 def _close(cursor: sqlite3.Cursor, conn: sqlite3.Connection) -> None:

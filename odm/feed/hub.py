@@ -117,6 +117,13 @@ async def latest_id(db: Database) -> int:
     return int(rows[0][0]) if rows else 0
 
 
+async def first_id_since(db: Database, moment: dt.datetime) -> int | None:
+    """The id of the first change committed at or after a time (None: none since)."""
+    sql = load_sql("first_change_since", db.dialect)
+    rows = await db.fetch_all(sql, {"since": stamp(moment, db.dialect)})
+    return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
 class Hub:
     """The change log as this process knows it: the latest entries, and a signal when more
     arrive."""

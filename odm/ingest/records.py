@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from odm.ingest.targets import MAX_MAGNITUDE, WELL_IDENTIFIERS, Target
+from odm.ingest.targets import INF, MAX_MAGNITUDE, WELL_IDENTIFIERS, Target
 from odm.ingest.wells import UnknownWell, WellKeys
 from odm.ingest.writer import Staged
 from odm.queries.compose import DivisionScope
@@ -20,6 +20,12 @@ __all__ = ["MAX_MAGNITUDE", "RecordError", "RecordReader", "Warnings"]
 # The largest id a JSON record may hold: JSON's exact integers end at 2**53 (odm.api.params).
 MAX_ID = 2**53 - 1
 MAX_TEXT = 200
+MAX_SHAPES = 64  # sets of fields a write remembers (records of a body share a few)
+MAX_CACHED_DAYS = 100_000  # dates a write remembers converted (a body repeats its days)
+
+
+Convert = Callable[[object], object]
+Step = tuple[int, Convert]  # a field's position in the staged row and its conversion
 
 
 class RecordError(ValueError):
@@ -43,7 +49,12 @@ class Warnings:
 
 
 class RecordReader:
-    """Reads the records of one write to one target."""
+    """Reads the records of one write to one target.
+
+    Each column's check is made once per write (`_converter`): an ordinary value (of its
+    type, inside the column's usual range) passes a few comparisons; anything else takes
+    the full check, which gives the reason or the warning.
+    """
 
     def __init__(
         self,
@@ -63,36 +74,77 @@ class RecordReader:
         self.warnings = Warnings()
         self.pending: list[str] = []  # warnings of the record being read
         self.allowed = sorted({*target.types, *target.identifiers})
+        self.template = [self.defaults.get(c) for c in self.columns]
+        self.default_bits = sum(self.bits[c] for c in self.defaults if c in self.bits)
+        # name -> (position in the row, bit, check and conversion)
+        self.checks = {
+            name: (i, self.bits[name], self._converter(name, kind))
+            for i, (name, kind) in enumerate(target.types.items())
+        }
+        # The fields of records seen (in their order), when all are columns: their bits and
+        # each field's position and check.
+        self.shapes: dict[tuple[str, ...], tuple[int, tuple[Step, ...]]] = {}
+        self.well_index = self.columns.index("well_id") if "well_id" in self.bits else -1
+        self.key_index = [self.columns.index(k) for k in target.key]
+        self.names_well = target.names_well
+        self.well_bit = self.bits.get("well_id", 0)
 
     def read(self, record: object) -> Staged:
         """The staged row of one record; RecordError says why it cannot be written."""
-        if not isinstance(record, dict):
+        if type(record) is not dict:
             raise RecordError("a record is a JSON object of field names and values")
-        self.pending = []
-        values: dict[str, object] = dict(self.defaults)
-        identifiers: dict[str, object] = {}
-        fieldset = sum(self.bits[c] for c in self.defaults if c in self.bits)
+        if self.pending:
+            self.pending = []
+        values = self.template.copy()
+        identifiers: dict[str, object] | None = None
+        shape = self.shapes.get(tuple(record))
+        if shape is not None:  # fields seen before, in this order: every one a column
+            fieldset, steps = shape
+            for (index, convert), value in zip(steps, record.values(), strict=True):
+                values[index] = convert(value)
+        else:
+            fieldset, identifiers = self._fields(record, values)
+        if self.names_well:
+            values[self.well_index] = self._well(values[self.well_index], identifiers)
+            fieldset |= self.well_bit
+        elif self.well_index >= 0 and values[self.well_index] is not None:
+            self._well(values[self.well_index], None)
+        if self.target.needs_division:
+            self._division(values[self.columns.index("division_id")])
+        for index in self.key_index:
+            if values[index] is None:
+                self._missing(values)
+        for what in self.pending:  # warnings count accepted records only
+            self.warnings.note(what)
+        return Staged(tuple(values), fieldset)
+
+    def _fields(
+        self, record: dict[str, object], values: list[object]
+    ) -> tuple[int, dict[str, object] | None]:
+        """Read a record field by field (its fields not seen together before): the bits of
+        the columns it gave and the identifiers naming its well."""
+        identifiers: dict[str, object] | None = None
+        fieldset = self.default_bits
         for name, value in record.items():
-            if name in self.bits:
-                values[name] = self._value(name, value)
-                fieldset |= self.bits[name]
+            check = self.checks.get(name)
+            if check is not None:
+                index, bit, convert = check
+                values[index] = convert(value)
+                fieldset |= bit
             elif self.target.names_well and name in WELL_IDENTIFIERS:
+                identifiers = identifiers or {}
                 identifiers[name] = _text(name, value)
             else:
                 raise RecordError(f"unknown field {name!r}; fields: {', '.join(self.allowed)}")
-        if self.target.names_well:
-            values["well_id"] = self._well(values.get("well_id"), identifiers)
-            fieldset |= self.bits["well_id"]
-        elif values.get("well_id") is not None:
-            self._well(values["well_id"], {})
-        if self.target.needs_division:
-            self._division(values.get("division_id"))
-        missing = [k for k in self.target.key if values.get(k) is None]
-        if missing:
-            raise RecordError(f"{', '.join(missing)} missing (the row's key)")
-        for what in self.pending:  # warnings count accepted records only
-            self.warnings.note(what)
-        return Staged(tuple(values.get(c) for c in self.columns), fieldset)
+        if identifiers is None and len(self.shapes) < MAX_SHAPES:
+            steps = tuple(self.checks[name][::2] for name in record)
+            self.shapes[tuple(record)] = (fieldset, steps)
+        return fieldset, identifiers
+
+    def _missing(self, values: list[object]) -> None:
+        keys = zip(self.target.key, self.key_index, strict=True)
+        missing = [name for name, index in keys if values[index] is None]
+        raise RecordError(f"{', '.join(missing)} missing (the row's key)")
 
     def _division(self, division_id: object) -> None:
         if division_id is None:
@@ -100,13 +152,59 @@ class RecordReader:
         if division_id not in self.divisions:
             raise RecordError(f"unknown division_id {division_id}", reference=True)
 
-    def _well(self, well_id: object, identifiers: dict[str, object]) -> int:
+    def _well(self, well_id: object, identifiers: dict[str, object] | None) -> int:
         if self.wells is None:
             raise RecordError("wells are not known to this write")
+        if identifiers is None and type(well_id) is int and well_id in self.wells.divisions:
+            return well_id  # the usual record: a known well by its id
         try:
-            return self.wells.resolve({"well_id": well_id, **identifiers})
+            return self.wells.resolve({"well_id": well_id, **(identifiers or {})})
         except UnknownWell as exc:
             raise RecordError(str(exc), reference=exc.reference) from None
+
+    def _converter(self, name: str, kind: str) -> Convert:
+        """The check and conversion of one column's values (see the class)."""
+        if kind == "float":
+            factor = self.factors.get(name, 1.0)
+            (low, high), (usual_low, usual_high) = self.target.bounds(name), self._usual(name)
+            low, high = max(low, usual_low, -MAX_MAGNITUDE), min(high, usual_high, MAX_MAGNITUDE)
+
+            def number(value: object) -> object:
+                if value is None:
+                    return None
+                kind_of = type(value)
+                if kind_of is float or kind_of is int:
+                    converted = float(value) * factor  # type: ignore[arg-type]
+                    if low <= value <= high and low <= converted <= high:  # type: ignore[operator]
+                        return converted
+                return self._value(name, value)
+
+            return number
+        if kind == "int":
+
+            def whole(value: object) -> object:
+                if type(value) is int and 1 <= value <= MAX_ID:
+                    return value
+                return self._value(name, value)
+
+            return whole
+        if kind == "date":
+            days: dict[object, dt.date] = {}
+
+            def day(value: object) -> object:
+                known = days.get(value) if type(value) is str else None
+                if known is not None:
+                    return known
+                converted = self._value(name, value)
+                if isinstance(converted, dt.date) and len(days) < MAX_CACHED_DAYS:
+                    days[value] = converted
+                return converted
+
+            return day
+        return lambda value: self._value(name, value)
+
+    def _usual(self, name: str) -> tuple[float, float]:
+        return self.target.usual.get(name, (-INF, INF))
 
     def _value(self, name: str, value: object) -> object:
         kind = self.target.types[name]

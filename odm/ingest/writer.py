@@ -3,9 +3,11 @@ counted and upserted in one transaction with whatever else the write must record
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from odm.db.base import Batch, Database, Row, Session, Transaction
 from odm.ingest.targets import Target
@@ -32,12 +34,14 @@ class Counts:
 
 # Writes of at most this many rows log each row they change; larger ones a summary.
 SMALL_WRITE = 20
+# Writes inserting or changing at least this many rows keep their sums set by set where the
+# backend's triggers would do it row by row (SQLite; see odm.queries.ingest.SetSums).
+SET_SUMS_ROWS = 1000
 
 
-@dataclass(frozen=True, slots=True)
-class Staged:
+class Staged(NamedTuple):
     """An accepted row: its values in the target's column order and the bits of the
-    columns it gave (see odm.queries.ingest)."""
+    columns it gave (see odm.queries.ingest). A tuple: millions are made per write."""
 
     values: Row
     fieldset: int
@@ -56,12 +60,12 @@ async def write(
     statements = ingest.write_statements(db.dialect, target)
     async with db.session() as session:
         await session.prepare(ingest.create_staging(db.dialect, target))
-        position = 0
-        async for batch in batches:
-            position = await _stage(session, target, batch, position)
-            del batch  # memory holds one batch: not this one while the next is read
+        await _stage_all(session, target, batches)
         if not commit():
             return Counts()
+        if room := ingest.make_room(db.dialect, target):
+            # Outside the transaction: a new partition's lock is held only while it is made.
+            await session.prepare(room)
         async with session.transaction() as tx:
             for step in before:
                 await step(tx, Counts())
@@ -78,12 +82,33 @@ def count_ingest(table: str, counts: Counts) -> None:
         INGEST_ROWS.labels(table, outcome).inc(getattr(counts, outcome))
 
 
-async def _stage(session: Session, target: Target, batch: Sequence[Staged], position: int) -> int:
-    """Load one batch into the staging table; the position after it."""
-    rows = [(position + i, row.fieldset, *row.values) for i, row in enumerate(batch)]
-    if rows:
-        await session.load(ingest.staging_table(target), ingest.staged_columns(target), rows)
-    return position + len(rows)
+async def _stage_all(
+    session: Session, target: Target, batches: AsyncIterable[Sequence[Staged]]
+) -> None:
+    """Load every batch into the staging table, each while the next is read: memory holds
+    the batch being loaded and the one being read."""
+    loading: asyncio.Task[None] | None = None
+    position = 0
+    try:
+        async for batch in batches:
+            rows = [(position + i, row.fieldset, *row.values) for i, row in enumerate(batch)]
+            position += len(rows)
+            del batch
+            if loading is not None:
+                await loading
+            if rows:
+                load = session.load(
+                    ingest.staging_table(target), ingest.staged_columns(target), rows
+                )
+                loading = asyncio.ensure_future(load)
+        if loading is not None:
+            await loading
+    finally:
+        # A body that fails while a batch loads: that load (one batch) ends before the
+        # session does, whatever it answers; the body's error is the one raised.
+        if loading is not None and not loading.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(loading)
 
 
 async def _move(tx: Transaction, dialect: str, statements: ingest.WriteStatements) -> Counts:
@@ -98,12 +123,45 @@ async def _move(tx: Transaction, dialect: str, statements: ingest.WriteStatement
     staged, matched, changed = (int(found[n] or 0) for n in ("staged", "matched", "changed"))
     small = staged <= SMALL_WRITE and (staged > matched or changed)
     keys = await tx.fetch(statements.changed_keys, {}) if small else None
+    sums = statements.sums if staged - matched + changed >= SET_SUMS_ROWS else None
+    triggers = await _suspend(tx, sums) if sums is not None else ()
     if changed:
         await tx.execute(statements.update, {})
     if staged > matched:
-        await tx.execute(statements.insert, {})
+        # None of the keys stored (as counted in this transaction): every staged row is
+        # new. A key another writer stores meanwhile makes the insert fail (a conflict)
+        # rather than be skipped unwritten.
+        await tx.execute(statements.insert if matched else statements.insert_all, {})
+    if sums is not None:
+        await _sum_set(tx, sums, triggers)
     rows = await _stored(tx, statements, keys) if keys is not None else ()
     return Counts(staged - matched, changed, matched - changed, repeated, rows)
+
+
+async def _suspend(tx: Transaction, sums: ingest.SetSums) -> tuple[tuple[str, str], ...]:
+    """Drop the table's row triggers for this transaction, noting what the rows they would
+    touch sum to before the move; the triggers' names and SQL, to restore them."""
+    triggers = tuple(
+        (str(name), str(sql)) for name, sql in (await tx.fetch(sums.triggers, {})).rows
+    )
+    for name, _sql in triggers:
+        await tx.execute(f'DROP TRIGGER "{name}"', {})
+    await tx.execute(sums.touched, {})
+    await tx.execute(sums.subtract, {})
+    return triggers
+
+
+async def _sum_set(
+    tx: Transaction, sums: ingest.SetSums, triggers: tuple[tuple[str, str], ...]
+) -> None:
+    """Add the moved rows' differences to the sums, and restore the triggers."""
+    await tx.execute(sums.add, {})
+    await tx.execute(sums.months, {})
+    await tx.execute(sums.totals, {})
+    for _name, sql in triggers:
+        await tx.execute(sql, {})
+    for drop in sums.drop:
+        await tx.execute(drop, {})
 
 
 async def _stored(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from odm.ingest.targets import Target
 
+DAILY = "odm_daily_production"
 STAGE_SEQ = "stage_seq"
 FIELDSET = "fieldset"
 
@@ -42,6 +43,18 @@ def create_staging(dialect: str, target: Target) -> str:
     return (
         f"CREATE TEMPORARY TABLE {stage} AS SELECT 0 AS {STAGE_SEQ}, 0 AS {FIELDSET}, "
         f"{columns} FROM {target.table} WHERE 0"
+    )
+
+
+def make_room(dialect: str, target: Target) -> str | None:
+    """A statement run before the write's transaction (as its own) that makes room for the
+    staged rows: on PostgreSQL, daily production's partition of each year they fall in (see
+    database/postgresql/008_partitioned_daily.sql); None where there is nothing to make."""
+    if dialect != "postgresql" or target.table != "odm_daily_production":
+        return None
+    return (
+        "SELECT odm_daily_partitions_cover(min(production_date), max(production_date)) "
+        f"FROM {staging_table(target)}"
     )
 
 
@@ -82,6 +95,24 @@ def changed(dialect: str, target: Target) -> str:
 
 
 @dataclass(frozen=True)
+class SetSums:
+    """A large write's sums kept by a few statements instead of row triggers (SQLite's
+    triggers run per row: several statements for every daily row). The write suspends the
+    daily table's row triggers in its transaction, notes the keys it will insert or change,
+    subtracts their stored rows' sums per well-month before moving the rows and adds the new
+    rows' sums after, then adds those differences to the well-months (whose own triggers
+    carry them on to the divisions) and the well totals, and restores the triggers."""
+
+    triggers: str  # the row triggers suspended: their names and SQL
+    touched: str  # the staged keys the write inserts or changes
+    subtract: str  # the stored rows of those keys, summed by well-month and negated
+    add: str  # the rows of those keys after the move, summed by well-month
+    months: str  # the differences into odm_well_month
+    totals: str  # the differences into odm_well_totals
+    drop: tuple[str, ...]  # the scratch tables, dropped after
+
+
+@dataclass(frozen=True)
 class WriteStatements:
     """The statements moving one write's staged rows into its table."""
 
@@ -91,8 +122,11 @@ class WriteStatements:
     counts: str  # staged, matched (key exists) and changed rows
     update: str  # changed rows
     insert: str  # new rows
+    insert_all: str  # every staged row, when none of their keys is stored
     changed_keys: str  # the keys of the staged rows that are new or change a stored row
     stored: str  # the stored rows of every staged key (after the move)
+    # SQLite's daily rows: the totals and well-months kept set by set in a large write.
+    sums: SetSums | None = None
 
 
 def write_statements(dialect: str, target: Target) -> WriteStatements:
@@ -119,6 +153,7 @@ def write_statements(dialect: str, target: Target) -> WriteStatements:
         ),
         update=_update(dialect, target),
         insert=_insert(dialect, target),
+        insert_all=_insert(dialect, target, only_new=False),
         changed_keys=(
             f"SELECT {', '.join('s.' + c for c in target.key)}\nFROM {stage} s\n"
             f"LEFT JOIN {table} t ON {_matches(target)}\n"
@@ -128,6 +163,69 @@ def write_statements(dialect: str, target: Target) -> WriteStatements:
             f"SELECT {', '.join('t.' + c for c in target.types)}\nFROM {table} t\n"
             f"JOIN {stage} s ON {_matches(target)}"
         ),
+        sums=set_sums(target) if dialect == "sqlite" and target.table == DAILY else None,
+    )
+
+
+SUMMED = ("hours_on", "oil", "gas", "water", "water_injected", "oil_sold", "sales_value")
+TOUCHED = "odm_ingest_touched"
+DIFFERENCES = "odm_ingest_differences"
+
+
+def set_sums(target: Target) -> SetSums:
+    """The statements keeping the sums of a large write of SQLite daily rows."""
+    stage, table = staging_table(target), target.table
+    month = "substr(t.production_date, 1, 8) || '01'"
+
+    def summed(sign: str) -> str:
+        sums = ", ".join(f"{sign}TOTAL(t.{c}) AS {c}" for c in SUMMED)
+        return (
+            f"SELECT t.well_id, {month} AS month, {sign}COUNT(*) AS record_days,\n"
+            f"       {sign}COUNT(t.hours_on) AS measured_days,\n"
+            f"       {sign}COUNT(CASE WHEN t.hours_on > 0 THEN 1 END) AS producing_days,\n"
+            f"       {sums}\n"
+            # CROSS JOIN: SQLite reads the (fewer) touched keys first, looking each row up.
+            f"FROM {TOUCHED} x\nCROSS JOIN {table} t\n"
+            f"  ON x.well_id = t.well_id AND x.production_date = t.production_date\n"
+            f"GROUP BY t.well_id, substr(t.production_date, 1, 8)"
+        )
+
+    counted = ("record_days", "measured_days", "producing_days")
+    differences = ", ".join([*(f"SUM({c})" for c in counted), *(f"TOTAL({c})" for c in SUMMED)])
+    added = ",\n    ".join(f"{c} = {c} + excluded.{c}" for c in (*counted, *SUMMED))
+    totals = ",\n    ".join(
+        [
+            "day_count = odm_well_totals.day_count + d.record_days",
+            *(f"{c} = odm_well_totals.{c} + d.{c}" for c in SUMMED),
+        ]
+    )
+    per_well = ", ".join(
+        ["SUM(record_days) AS record_days", *(f"TOTAL({c}) AS {c}" for c in SUMMED)]
+    )
+    return SetSums(
+        triggers=(
+            "SELECT name, sql FROM sqlite_master\n"
+            f"WHERE type = 'trigger' AND tbl_name = '{table}'\nORDER BY name"
+        ),
+        touched=(
+            f"CREATE TEMPORARY TABLE {TOUCHED} AS\n"
+            f"SELECT s.well_id, s.production_date\nFROM {stage} s\n"
+            f"LEFT JOIN {table} t ON {_matches(target)}\n"
+            f"WHERE t.well_id IS NULL OR {changed('sqlite', target)}"
+        ),
+        subtract=f"CREATE TEMPORARY TABLE {DIFFERENCES} AS\n{summed('-')}",
+        add=f"INSERT INTO {DIFFERENCES}\n{summed('')}",
+        months=(
+            f"INSERT INTO odm_well_month\nSELECT well_id, month, {differences}\n"
+            f"FROM {DIFFERENCES}\nWHERE 1\nGROUP BY well_id, month\n"
+            f"ON CONFLICT (well_id, month) DO UPDATE SET\n    {added}"
+        ),
+        totals=(
+            f"UPDATE odm_well_totals SET\n    {totals}\n"
+            f"FROM (SELECT well_id, {per_well}\n      FROM {DIFFERENCES} GROUP BY well_id) d\n"
+            "WHERE odm_well_totals.well_id = d.well_id"
+        ),
+        drop=(f"DROP TABLE {TOUCHED}", f"DROP TABLE {DIFFERENCES}"),
     )
 
 
@@ -154,7 +252,9 @@ def _update(dialect: str, target: Target) -> str:
     )
 
 
-def _insert(dialect: str, target: Target) -> str:
+def _insert(dialect: str, target: Target, only_new: bool = True) -> str:
+    """The staged rows whose keys are not stored (or, when the write found none stored,
+    every staged row: no look-up of each key again)."""
     stage, table = staging_table(target), target.table
     columns = list(target.types)
     values = [
@@ -163,11 +263,12 @@ def _insert(dialect: str, target: Target) -> str:
         else f"s.{c}"
         for c in columns
     ]
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)})\n"
-        f"SELECT {', '.join(values)}\nFROM {stage} s\n"
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_matches(target)})"
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)})\nSELECT {', '.join(values)}\nFROM {stage} s"
     )
+    if only_new:
+        statement += f"\nWHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_matches(target)})"
+    return statement
 
 
 def renumber_new_wells(target: Target) -> str:

@@ -1,0 +1,3 @@
+-- Schema version 7: on PostgreSQL, daily rows check their wells once per statement instead
+-- of by a per-row foreign key. SQLite's foreign key check is a look-up in the same file,
+-- without locks, and stays as it is: nothing changes here.

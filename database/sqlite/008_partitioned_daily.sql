@@ -1,0 +1,4 @@
+-- ODM schema version 8 (SQLite): nothing to change. On PostgreSQL this version partitions
+-- daily production by year (see database/postgresql/008_partitioned_daily.sql); SQLite has
+-- no partitioning, and a single-file database is not where a billion daily rows are kept.
+-- The version exists so that every backend has the same schema versions.

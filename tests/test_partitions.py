@@ -1,0 +1,160 @@
+"""Daily production partitioned by year on PostgreSQL (schema version 8): rows of each year
+in its own partition, made as data arrives (a bulk load, a write over HTTP), the default
+partition only a safety net; totals unchanged by it; pages and summaries read by index."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from odm.app import create_app
+from odm.db import open_database
+from odm.demo import DemoData
+from odm.queries import load_sql
+from tests.access import authorized
+from tests.backends import TEST_SPEC, app_settings, load_demo_sync, postgres_database
+from tests.isolation import isolated_settings
+
+
+@pytest.fixture
+def url() -> Iterator[str]:
+    """A PostgreSQL database with the test demo data set."""
+    with postgres_database() as made:
+        load_demo_sync(made)
+        yield made
+
+
+def _rows_by_partition(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            b"SELECT tableoid::regclass::text, count(*) FROM odm_daily_production GROUP BY 1"
+        ).fetchall()
+        partitions = conn.execute(
+            b"SELECT inhrelid::regclass::text FROM pg_inherits "
+            b"WHERE inhparent = 'odm_daily_production'::regclass"
+        ).fetchall()
+    counts = {str(name): 0 for (name,) in partitions}
+    counts.update({str(name): int(count) for name, count in rows})
+    return counts
+
+
+def _fresh_sums_differ(url: str) -> int:
+    """Wells whose stored totals differ from a fresh sum of their daily rows."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            b"SELECT count(*) FROM odm_well_totals t LEFT JOIN ("
+            b" SELECT well_id, count(*) AS n, sum(oil) AS oil FROM odm_daily_production"
+            b" GROUP BY well_id) f ON f.well_id = t.well_id "
+            b"WHERE t.day_count <> coalesce(f.n, 0) OR abs(t.oil - coalesce(f.oil, 0)) > 1e-6"
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_a_bulk_load_fills_one_partition_per_year(url: str) -> None:
+    counts = _rows_by_partition(url)
+    data = DemoData(TEST_SPEC)
+    years = {int(day[:4]) for day in (data.days[0], data.days[-1])}
+    years |= {dt.date.today().year, dt.date.today().year + 1}
+    expected = {f"odm_daily_production_{year}" for year in range(min(years), max(years) + 1)}
+    assert set(counts) == expected | {"odm_daily_production_default"}
+    assert counts["odm_daily_production_default"] == 0
+    assert sum(counts.values()) == data.daily_row_count
+    assert _fresh_sums_differ(url) == 0
+
+
+def test_a_write_makes_the_partition_of_a_new_year(url: str) -> None:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(b"SELECT min(well_id) FROM odm_well").fetchone()
+    assert row is not None
+    body = [{"well_id": row[0], "production_date": "2031-06-01", "oil": 12.5}]
+    app = create_app(app_settings(url, rate_limit=0))
+    with TestClient(app, headers=authorized(url, "tests")) as client:
+        response = client.post("/v1/production/daily", json=body)
+        assert response.status_code == 200, response.text
+        page = client.get(f"/v1/production/daily?well_id={row[0]}&start=2031-01-01&fields=oil")
+    assert page.json() == [{"oil": 12.5}]
+    counts = _rows_by_partition(url)
+    assert counts["odm_daily_production_2031"] == 1
+    assert counts["odm_daily_production_default"] == 0
+    assert _fresh_sums_differ(url) == 0
+
+
+def test_rows_in_the_default_partition_move_out_without_changing_totals(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            b"INSERT INTO odm_daily_production (well_id, production_date, oil) "
+            b"SELECT min(well_id), DATE '2040-02-29', 3.0 FROM odm_well"
+        )
+        assert _rows_by_partition(url)["odm_daily_production_default"] == 1
+        made = conn.execute(b"SELECT odm_daily_partitions_from_default()").fetchone()
+    assert made == (1,)
+    counts = _rows_by_partition(url)
+    assert counts["odm_daily_production_default"] == 0
+    assert counts["odm_daily_production_2040"] == 1
+    assert _fresh_sums_differ(url) == 0
+
+
+def _plan(url: str, sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    async def explain() -> Any:
+        db = open_database(isolated_settings(database_url=url), url)
+        await db.open()
+        try:
+            await db.execute("ANALYZE", {})
+            rows = await db.fetch_all(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            return rows[0][0]
+        finally:
+            await db.close()
+
+    plan = asyncio.run(explain())
+    return dict((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+def test_a_page_of_a_wells_year_reads_one_partition_by_its_index(url: str) -> None:
+    sql = (
+        "SELECT p.production_date, p.oil FROM odm_daily_production p "
+        "WHERE p.well_id = :well_id AND p.production_date >= :start "
+        "AND p.production_date <= :end ORDER BY p.well_id, p.production_date LIMIT 100"
+    )
+    params = {"well_id": 1, "start": dt.date(2025, 3, 1), "end": dt.date(2025, 9, 30)}
+    scans = [n for n in _nodes(_plan(url, sql, params)) if "Relation Name" in n]
+    assert [n["Relation Name"] for n in scans] == ["odm_daily_production_2025"]
+    assert all(n["Node Type"] in {"Index Scan", "Index Only Scan"} for n in scans)
+
+
+def test_the_division_summary_reads_no_daily_row(url: str) -> None:
+    sql = load_sql("division_summary", "postgresql").replace("{scope}", "TRUE")
+    relations = {n.get("Relation Name") for n in _nodes(_plan(url, sql, {}))}
+    assert not any(str(name).startswith("odm_daily_production") for name in relations)
+
+
+def test_writers_of_the_same_new_year_make_its_partition_once(url: str) -> None:
+    barrier = threading.Barrier(4)
+
+    def cover() -> int:
+        with psycopg.connect(url, autocommit=True) as conn:
+            barrier.wait()
+            row = conn.execute(
+                b"SELECT odm_daily_partitions_cover(DATE '2034-01-01', DATE '2034-12-31')"
+            ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    with ThreadPoolExecutor(4) as pool:
+        made = sorted(pool.map(lambda _: cover(), range(4)))
+    assert made == [0, 0, 0, 1]
