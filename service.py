@@ -1,6 +1,5 @@
 """Entry point of the published design: `uvicorn service:app` from the repository root."""
 
-from odm.app import create_app
-from odm.config import Settings
+from odm.app import app_from_environment
 
-app = create_app(Settings())
+app = app_from_environment()

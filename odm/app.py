@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +19,7 @@ from odm.api import (
     divisions,
     health,
     master,
+    metrics,
     monthly_rollups,
     prices,
     production,
@@ -28,15 +31,19 @@ from odm.api import (
 )
 from odm.api.auth import admit, install_access_control
 from odm.api.errors import install_error_handlers
-from odm.api.middleware import SendTimeout
+from odm.api.middleware import ObserveRequests, SendTimeout
 from odm.config import Settings
 from odm.db import open_database
 from odm.db.base import Database, DatabaseUnavailable, migrate
 from odm.feed.hub import Hub
 from odm.feed.keys import KeyChecks
+from odm.lifecycle import CutOnShutdown, Lifecycle, hook_signals
+from odm.logs import configure_logging
+from odm.metrics import forget_process, observe_pool
 from odm.web.pages import install_web
 
 log = logging.getLogger("odm")
+POOL_SAMPLE_SECONDS = 1.0
 
 DESCRIPTION = """
 Oil and gas division and well data, streamed from the company database.
@@ -88,10 +95,18 @@ def create_app(settings: Settings) -> FastAPI:
             )
             await hub.start()
             app.state.hub = hub
+            lifecycle.on_drain.append(hub.close)
+            unhook = hook_signals(lifecycle)
+            sampler = asyncio.create_task(_sample_pool(db), name="odm-pool-metrics")
             try:
                 yield
             finally:
+                sampler.cancel()
+                unhook()
                 await hub.stop()
+                forget_process(os.getpid())
+                if lifecycle.draining:
+                    log.info("shutdown complete")
         finally:
             await db.close()
 
@@ -105,9 +120,13 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.key_checks = KeyChecks(changes.RECHECK_SECONDS)
+    lifecycle = Lifecycle(settings.shutdown_grace)
+    app.state.lifecycle = lifecycle
     install_error_handlers(app, settings.retry_after)
     app.add_middleware(SendTimeout, seconds=settings.send_timeout)
     install_access_control(app, settings)
+    app.add_middleware(CutOnShutdown, lifecycle=lifecycle)
+    app.add_middleware(ObserveRequests)  # outermost: the request id covers every answer
     guarded = [Depends(admit)]  # every route but /health: a caller, within its limits
     app.include_router(seed.router, dependencies=guarded)
     for router in (
@@ -127,10 +146,21 @@ def create_app(settings: Settings) -> FastAPI:
     ):
         app.include_router(router, dependencies=guarded)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     install_web(app)
     return app
 
 
+async def _sample_pool(db: Database) -> None:
+    """Keep the connection gauges current (each worker its own, summed at scrape time)."""
+    while True:
+        observe_pool(db.pool_stats())
+        await asyncio.sleep(POOL_SAMPLE_SECONDS)
+
+
 def app_from_environment() -> FastAPI:
-    """An app configured from the environment and `.env` (for uvicorn --factory)."""
-    return create_app(Settings())
+    """An app configured from the environment and `.env` (for uvicorn --factory and
+    `uvicorn service:app`), logging as the settings say."""
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)

@@ -6,9 +6,10 @@ import asyncio
 import datetime as dt
 import getpass
 import os
+import tempfile
 import time
-from collections.abc import Callable, Coroutine
-from contextlib import nullcontext
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -47,6 +48,7 @@ from odm.importers.mapping import mapping_from_flags
 from odm.importers.report import describe, rejects_csv, too_many_rejected
 from odm.importers.report import summary as import_summary
 from odm.ingest.writer import Counts, Step
+from odm.metrics import MULTIPROC_VARIABLE
 from odm.queries.compose import ALL_DIVISIONS
 
 
@@ -510,6 +512,9 @@ def revoke_key_command(
     console.print(f"revoked key {name!r}", highlight=False)
 
 
+WORKER_START_SECONDS = 60
+
+
 @app.command()
 def serve(
     database: DatabaseOption = None,
@@ -536,14 +541,35 @@ def serve(
 
     if database:
         os.environ["ODM_DATABASE_URL"] = database  # read by every worker process
-    uvicorn.run(
-        "odm.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-    )
+    with metrics_folder(workers):
+        uvicorn.run(
+            "odm.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            reload=reload,
+            # Writes still running this long after SIGTERM are cancelled (and roll back).
+            timeout_graceful_shutdown=int(settings.shutdown_grace * 2 + 5),
+            # A worker importing the app on busy cores can take more than uvicorn's 5 s to
+            # answer its supervisor, which then kills it (and aborts a SIGHUP restart).
+            timeout_worker_healthcheck=WORKER_START_SECONDS,
+        )
+
+
+@contextmanager
+def metrics_folder(workers: int) -> Iterator[None]:
+    """With several workers, a fresh PROMETHEUS_MULTIPROC_DIR for them to share their
+    metrics in (removed at exit); one already set is used as it is."""
+    if workers == 1 or MULTIPROC_VARIABLE in os.environ:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="odm-metrics-") as folder:
+        os.environ[MULTIPROC_VARIABLE] = folder
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC_VARIABLE]
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var/odm.db")
@@ -33,6 +33,12 @@ class Settings(BaseSettings):
         default=True, description="ODM_MIGRATE_ON_START: apply pending schema versions at start."
     )
     pool_size: int = Field(default=10, ge=1, description="ODM_POOL_SIZE: connections per process.")
+    pool_min: int | None = Field(
+        default=None,
+        ge=1,
+        description="ODM_POOL_MIN: PostgreSQL connections opened at start and kept open "
+        "(default: ODM_POOL_SIZE, so that no request waits while one is opened).",
+    )
     pool_timeout: float = Field(
         default=5.0, gt=0, description="ODM_POOL_TIMEOUT: seconds to wait for a connection (503)."
     )
@@ -169,6 +175,26 @@ class Settings(BaseSettings):
     )
     max_header_bytes: int = Field(
         default=16_384, ge=1024, description="ODM_MAX_HEADER_BYTES: all headers together (431)."
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="ODM_LOG_FORMAT: json (one object per line, for log collectors) or text; "
+        "either carries the request id and never a credential.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="ODM_LOG_LEVEL: the least severe lines ODM writes."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="ODM_METRICS_TOKEN: a bearer token that may read /metrics (for the "
+        "Prometheus scraper); admin callers may always.",
+    )
+    shutdown_grace: float = Field(
+        default=10.0,
+        ge=0,
+        le=3600,
+        description="ODM_SHUTDOWN_GRACE: seconds after SIGTERM that running exports may "
+        "go on before they are cut (writes are always let finish).",
     )
     oracle_user: str | None = Field(
         default=None, validation_alias=AliasChoices("ORACLE_USER", "DB_USER")

@@ -271,6 +271,12 @@ class Health(BaseModel):
     schema_version: int = Field(description="Schema version of the database.")
 
 
+class Liveness(BaseModel):
+    """The process runs and its event loop answers."""
+
+    status: str = Field(description="Always `alive`.")
+
+
 class MonthlyRollup(Selectable):
     """As-reported monthly production summed over a month or year, for one entity type."""
 

@@ -68,7 +68,11 @@ def postgres_database() -> Iterator[str]:
 
 def app_settings(url: str, **options: Any) -> Settings:
     """Settings that serve the database at `url` as a deployment does: on Oracle, as the
-    least-privilege application account (the owner's reader role), in the owner's schema."""
+    least-privilege application account (the owner's reader role), in the owner's schema.
+
+    Apps keep two pooled connections open rather than the whole pool: many run at once
+    against one PostgreSQL server (and its max_connections)."""
+    options = {"pool_min": 2} | options
     if url not in APPLICATION_ACCOUNTS:
         return isolated_settings(database_url=url, **options)
     app_url, schema = APPLICATION_ACCOUNTS[url]

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx2 as httpx
 
@@ -41,30 +42,37 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, **env: str) -> Iterator[Server]:
+def running_server(database_url: str, log: Path | None = None, **env: str) -> Iterator[Server]:
     """Start `uvicorn` on the app factory, wait until it answers, stop it afterwards.
 
     The server gets only what the test says: none of the developer's ODM_* variables, and
-    an empty working folder, so no `.env`.
+    an empty working folder, so no `.env`. With `log`, its stderr (the log) goes there.
     """
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "odm.app:app_from_environment", "--factory"]
     options = ["--port", str(port), "--log-level", "warning"]
     # Tests reach it from this machine: the quick start's anonymous reads, without limits.
     quick_start = {"ODM_AUTH": "anonymous-read", "ODM_RATE_LIMIT": "0", "ODM_MAX_EXPORTS": "100"}
+    quick_start["ODM_POOL_MIN"] = "2"  # many servers and apps share the test PostgreSQL
     environment = clean_environment(
         PYTHONPATH=str(REPO), ODM_DATABASE_URL=database_url, **(quick_start | env)
     )
-    with tempfile.TemporaryDirectory() as folder:
-        process = subprocess.Popen(
-            [*command, *options], env=environment, cwd=folder, stderr=subprocess.PIPE
-        )
+    with tempfile.TemporaryDirectory() as folder, _log_file(log, Path(folder)) as stderr:
+        process = subprocess.Popen([*command, *options], env=environment, cwd=folder, stderr=stderr)
         server = Server(f"http://127.0.0.1:{port}", process)
         try:
             _wait_until_up(server)
             yield server
         finally:
             _stop(process)
+
+
+@contextmanager
+def _log_file(path: Path | None, folder: Path) -> Iterator[IO[bytes]]:
+    """Where the server's log goes: a file (never a pipe nobody reads, which blocks the
+    server once its buffer is full of access lines)."""
+    with (path or folder / "server.log").open("ab") as file:
+        yield file
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -78,7 +86,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.stderr.close()
 
 
-def _wait_until_up(server: Server, timeout: float = 20.0) -> None:
+def _wait_until_up(server: Server, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -89,3 +97,40 @@ def _wait_until_up(server: Server, timeout: float = 20.0) -> None:
         except httpx.TransportError:
             time.sleep(0.1)
     raise RuntimeError("server did not start in time")
+
+
+@contextmanager
+def serving_workers(database_url: str, workers: int, **env: str) -> Iterator[Server]:
+    """`odm serve --workers N` (the supervisor is the server's process), stopped afterwards;
+    its log is dropped."""
+    port = free_port()
+    command = [sys.executable, "-c", "from odm.cli import main; main()", "serve"]
+    options = ["--database", database_url, "--port", str(port), "--workers", str(workers)]
+    quick_start = {"ODM_AUTH": "anonymous-read", "ODM_RATE_LIMIT": "0", "ODM_POOL_MIN": "2"}
+    environment = clean_environment(PYTHONPATH=str(REPO), **(quick_start | env))
+    with tempfile.TemporaryDirectory() as folder:
+        process = subprocess.Popen(
+            [*command, *options], env=environment, cwd=folder, stderr=subprocess.DEVNULL
+        )
+        server = Server(f"http://127.0.0.1:{port}", process)
+        try:
+            _wait_until_up(server, timeout=60.0)
+            yield server
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+
+
+def worker_pids(server: Server) -> set[int]:
+    """The worker processes of `odm serve --workers N` (multiprocessing's spawned children,
+    not its resource tracker)."""
+    pid = server.process.pid
+    children = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return {child for child in children if b"spawn_main" in _command_line(child)}
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # ended meanwhile
+        return b""

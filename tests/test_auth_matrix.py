@@ -17,7 +17,7 @@ import pytest
 from fastapi import Depends, Request
 from fastapi.testclient import TestClient
 
-from odm.api.auth import audit_write, require_role
+from odm.api.auth import OPEN_PATHS, audit_write, require_role
 from odm.app import create_app
 from odm.auth.identity import Caller, Role
 from odm.config import Settings
@@ -351,7 +351,14 @@ def test_every_route_but_health_needs_a_caller(world: World) -> None:
             )
             concrete = concrete.replace("{name}", "x")
             response = world.client.request(method, concrete)
-            assert (response.status_code == 401) == (path != "/health"), path
+            assert (response.status_code == 401) == (path not in OPEN_PATHS), path
+
+
+def test_the_metrics_need_an_admin(world: World) -> None:
+    assert world.get("nobody", "/metrics").status_code == 401
+    assert world.get("reader", "/metrics").status_code == 403
+    scraped = world.get("admin", "/metrics")
+    assert scraped.status_code == 200 and "odm_http_requests_total" in scraped.text
 
 
 def test_the_matrix_covers_every_get_route(world: World) -> None:
@@ -361,6 +368,7 @@ def test_the_matrix_covers_every_get_route(world: World) -> None:
     covered |= {"/v1/wells/{well_id}", "/v1/divisions/{division_id}"}
     covered |= set(DECLINE)  # test_decline_is_scoped; /v1/changes: tests/test_change_feed.py
     covered |= {"/v1/changes", "/v1/changes/stats"}
+    covered |= {"/health/live", "/health/ready", "/metrics"}  # the open probes; test above
     gets = {path for path, item in schema["paths"].items() if "get" in item}
     assert gets == covered
 

@@ -47,7 +47,7 @@ from odm.db.base import Database
 log = logging.getLogger("odm.auth")
 
 # Routes anyone may call: load balancers' health checks (which reveal no data).
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/health/live", "/health/ready"})
 LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
 # A request relayed by a proxy is never the loopback quick start, whatever its address.
 PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")

@@ -27,6 +27,7 @@ from odm.auth.identity import Caller, Role
 from odm.db.base import Database
 from odm.feed.hub import Change, Hub, Pruned, first_id_since, latest_id, read_after
 from odm.feed.keys import KeyChecks
+from odm.metrics import FEED_SUBSCRIBERS
 from odm.models import ChangeEvent, ErrorResponse, FeedStats
 
 router = APIRouter(prefix="/v1", tags=["changes"])
@@ -42,6 +43,10 @@ ENTITIES = (
 Admin = Annotated[Caller, Depends(require_role(Role.ADMIN))]
 RECHECK_SECONDS = 2.5  # how often a stream checks that its caller's key is still valid
 MAX_PAGE = 1000
+RECONNECT_MS = 1000  # the retry delay a `reconnect` event asks for
+# How long the SSE library, once it sees the server stopping, lets a stream send its
+# `reconnect` event before it cancels it.
+FAREWELL_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,10 @@ async def stream_changes(
         return await _page(request, db, caller, wanted, start, limit)
     stream = _events(request, db, caller, wanted, start)
     return EventSourceResponse(
-        stream, ping=settings.feed_heartbeat_seconds, headers={"X-Accel-Buffering": "no"}
+        stream,
+        ping=settings.feed_heartbeat_seconds,
+        headers={"X-Accel-Buffering": "no"},
+        shutdown_grace_period=FAREWELL_SECONDS,
     )
 
 
@@ -190,10 +198,28 @@ async def _events(
     key stops being valid. The events of one batch go out in one send."""
     hub = _hub(request)
     still_valid = _validity(request, caller)
+    with FEED_SUBSCRIBERS.track_inprogress():
+        async for event in _follow(hub, db, caller, wanted, after, still_valid):
+            yield event
+
+
+async def _follow(
+    hub: Hub,
+    db: Database,
+    caller: Caller,
+    wanted: Wanted,
+    after: int,
+    still_valid: Callable[[], Awaitable[bool]],
+) -> AsyncIterator[ServerSentEvent | bytes]:
+    """The subscriber's events until it leaves, its key stops being valid, or the process
+    shuts down (a `reconnect` event, then the end of the stream)."""
     checked = asyncio.get_running_loop().time()
     hub.subscribers += 1
     try:
         while True:
+            if hub.closing:
+                yield _reconnect(after)
+                return
             try:
                 changes = await _next_changes(hub, db, after)
             except Pruned as exc:
@@ -224,6 +250,13 @@ async def _next_changes(hub: Hub, db: Database, after: int) -> list[Change]:
         return held
     hub.catch_ups += 1
     return await read_after(db, after)
+
+
+def _reconnect(after: int) -> ServerSentEvent:
+    """The process is shutting down: the client should reconnect (EventSource does, after
+    `retry` ms, with Last-Event-ID) and will miss nothing."""
+    data = {"detail": "the server is restarting: reconnect to resume", "after": after}
+    return ServerSentEvent(json.dumps(data), event="reconnect", retry=RECONNECT_MS)
 
 
 def _reset(after: int, exc: Pruned) -> ServerSentEvent:

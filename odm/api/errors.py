@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
 from odm.db.base import ConstraintViolation, DatabaseError, DatabaseUnavailable
+from odm.metrics import DATABASE_ERRORS
 from odm.rows import ShapeError
 
 log = logging.getLogger("odm.api")
@@ -98,6 +99,7 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
 
     async def unavailable(request: Request, exc: Exception) -> JSONResponse:
         log.warning("database unavailable for %s: %s", request.url.path, exc)
+        DATABASE_ERRORS.labels("unavailable").inc()
         return JSONResponse(
             {"detail": "the database is unavailable; retry later"},
             status_code=503,
@@ -106,6 +108,7 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
 
     async def database_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("database error for %s: %s", request.url.path, exc)
+        DATABASE_ERRORS.labels("error").inc()
         return JSONResponse({"detail": "the database failed to answer"}, status_code=500)
 
     async def method_not_allowed(request: Request, exc: Exception) -> Response:

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
+import time
+import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from odm.logs import REQUEST_ID
+from odm.metrics import REQUEST_SECONDS, REQUESTS
+
+access_log = logging.getLogger("odm.access")
+# A client's request id is kept when it is short and plain (no spaces, quotes or newlines
+# to forge log lines with); anything else is replaced by a new one.
+REQUEST_ID_FORM = re.compile(r"[A-Za-z0-9._:@+=/-]{1,128}")
 
 
 class SendTimeout:
@@ -31,3 +43,66 @@ class SendTimeout:
                 await send(message)
 
         await self.app(scope, receive, timed_send)
+
+
+class ObserveRequests:
+    """Give each request an id (the client's `X-Request-ID` when well-formed, else a new
+    one), echo it, log one access line and count the request in the metrics by route
+    template and status once its response has ended."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        status = 500  # what the client gets if the app fails before answering
+
+        async def observed_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observed_send)
+        finally:
+            _observe(scope, status, time.perf_counter() - started)
+            REQUEST_ID.reset(token)
+
+
+def _request_id(scope: Scope) -> str:
+    sent = next((v for n, v in scope.get("headers", []) if n == b"x-request-id"), b"")
+    text = sent.decode("latin-1")
+    return text if REQUEST_ID_FORM.fullmatch(text) else uuid.uuid4().hex
+
+
+def _observe(scope: Scope, status: int, seconds: float) -> None:
+    """Count the request and log its access line."""
+    route = getattr(scope.get("route"), "path", None) or "unmatched"
+    method = scope.get("method", "")
+    REQUESTS.labels(method, route, str(status)).inc()
+    REQUEST_SECONDS.labels(method, route).observe(seconds)
+    client = scope.get("client") or ("", 0)
+    fields = {
+        "method": method,
+        "path": scope.get("path", ""),
+        "route": route,
+        "status": status,
+        "duration_ms": round(seconds * 1000, 2),
+        "client": client[0],
+    }
+    access_log.info(
+        "%s %s %d %.1f ms",
+        method,
+        scope.get("path", ""),
+        status,
+        seconds * 1000,
+        extra={"fields": fields},
+    )

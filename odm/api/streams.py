@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from odm.db.base import Batch, Database, DatabaseError, DatabaseUnavailable
+from odm.metrics import ACTIVE_STREAMS, BYTES_STREAMED, DATABASE_ERRORS, ROWS_STREAMED
 from odm.queries.compose import Query
 from odm.rows import Bound, RowPlan
 from odm.streaming import MEDIA_TYPES, Format, mapped, writer_for
@@ -49,9 +50,11 @@ class ClosingStreamingResponse(StreamingResponse):
         self.sources = sources
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ACTIVE_STREAMS.inc()
         try:
             await super().__call__(scope, receive, send)
         finally:
+            ACTIVE_STREAMS.dec()
             with anyio.CancelScope(shield=True):
                 for source in (self.body_iterator, *self.sources):
                     aclose = getattr(source, "aclose", None)
@@ -74,11 +77,14 @@ async def open_batches(
 
 
 async def _through(
-    first: Batch, rest: AsyncGenerator[Batch], bound: Bound
+    first: Batch, rest: AsyncGenerator[Batch], bound: Bound, what: str
 ) -> AsyncGenerator[Batch]:
+    rows = ROWS_STREAMED.labels(what)
     try:
+        rows.inc(len(first.rows))
         yield mapped(first, bound)
         async for batch in rest:
+            rows.inc(len(batch.rows))
             yield mapped(batch, bound)
     finally:
         await rest.aclose()
@@ -87,12 +93,15 @@ async def _through(
 async def guarded(chunks: AsyncIterator[bytes], what: str) -> AsyncIterator[bytes]:
     """The chunks, or StreamAborted (a cut connection) when the database fails midway."""
     sent = 0
+    counted = BYTES_STREAMED.labels(what)
     try:
         async for chunk in chunks:
             yield chunk
             sent += len(chunk)
+            counted.inc(len(chunk))
     except (DatabaseError, DatabaseUnavailable) as exc:
         log.error("%s: database failed after %d bytes were sent: %s", what, sent, exc)
+        DATABASE_ERRORS.labels("stream").inc()
         raise StreamAborted(f"{what}: database failed mid-stream") from exc
 
 
@@ -117,7 +126,7 @@ async def stream_query(
     except BaseException:
         await rest.aclose()
         raise
-    batches = _through(first, rest, bound)
+    batches = _through(first, rest, bound, query.name)
     return ClosingStreamingResponse(
         guarded(writer_for(fmt, kinds)(batches), query.name),
         sources=[batches],

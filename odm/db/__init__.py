@@ -42,7 +42,11 @@ def _postgres(settings: Settings, url: str) -> Database:
 
     def pool(url: str) -> PostgresDatabase:
         return PostgresDatabase(
-            url, settings.pool_size, settings.pool_timeout, settings.statement_timeout
+            url,
+            settings.pool_size,
+            settings.pool_timeout,
+            settings.statement_timeout,
+            pool_min=min(settings.pool_min or settings.pool_size, settings.pool_size),
         )
 
     replica_urls = settings.replicas()

@@ -47,6 +47,15 @@ def column_names(description: Iterable[Sequence[Any]] | None) -> tuple[str, ...]
     return tuple(str(column[0]) for column in description or ())
 
 
+@dataclass(frozen=True, slots=True)
+class PoolStats:
+    """How busy a backend's connections are, for the metrics."""
+
+    in_use: int
+    waiting: int
+    size: int
+
+
 @dataclass(frozen=True)
 class TableRows:
     """Rows to write into one table, produced lazily."""
@@ -158,6 +167,11 @@ class Database(abc.ABC):
     @abc.abstractmethod
     def session(self) -> AbstractAsyncContextManager[Session]:
         """A connection held for one write (staging, then one transaction)."""
+
+    def pool_stats(self) -> PoolStats | None:
+        """Connections lent out, requests waiting for one and connections open (None: the
+        backend keeps no such figures)."""
+        return None
 
     def for_reads(self) -> Database:
         """The database for a read that may trail the latest writes by a bounded time (a

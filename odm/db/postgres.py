@@ -23,6 +23,7 @@ from odm.db.base import (
     DatabaseError,
     DatabaseUnavailable,
     Params,
+    PoolStats,
     Progress,
     Row,
     Session,
@@ -50,7 +51,12 @@ class PostgresDatabase(Database):
     dialect = "postgresql"
 
     def __init__(
-        self, url: str, pool_size: int, pool_timeout: float, statement_timeout: float
+        self,
+        url: str,
+        pool_size: int,
+        pool_timeout: float,
+        statement_timeout: float,
+        pool_min: int = 1,
     ) -> None:
         self.url = url
         self.listener: AsyncConnection[Any] | None = None
@@ -71,7 +77,9 @@ class PostgresDatabase(Database):
         )
         self.pool = AsyncConnectionPool(
             url,
-            min_size=1,
+            # Opened at start (in the background): a burst of requests that found only one
+            # connection waited while the pool opened the others one by one (bench/findings.md).
+            min_size=pool_min,
             max_size=pool_size,
             timeout=pool_timeout,
             open=False,
@@ -89,6 +97,12 @@ class PostgresDatabase(Database):
             with suppress(psycopg.Error):
                 await self.listener.close()
         await self.pool.close()
+
+    def pool_stats(self) -> PoolStats:
+        stats = self.pool.get_stats()
+        size = stats.get("pool_size", 0)
+        waiting = stats.get("requests_waiting", 0)
+        return PoolStats(size - stats.get("pool_available", 0), waiting, size)
 
     async def wait_for_changes(self, seconds: float) -> None:
         """A connection of its own LISTENs for the NOTIFY every write to the change log sends

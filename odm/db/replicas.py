@@ -24,6 +24,7 @@ from odm.db.base import (
     DatabaseError,
     DatabaseUnavailable,
     Params,
+    PoolStats,
     Progress,
     Session,
     TableRows,
@@ -68,6 +69,10 @@ class Delegating(Database):
 
     def session(self) -> AbstractAsyncContextManager[Session]:
         return self.primary.session()
+
+    def pool_stats(self) -> PoolStats | None:
+        """The primary's connections (the metrics leave the replicas' pools out)."""
+        return self.primary.pool_stats()
 
     async def wait_for_changes(self, seconds: float) -> None:
         await self.primary.wait_for_changes(seconds)

@@ -18,6 +18,7 @@ from odm.db.base import (
     DatabaseError,
     DatabaseUnavailable,
     Params,
+    PoolStats,
     Progress,
     Row,
     Session,
@@ -109,6 +110,12 @@ class SQLiteDatabase(Database):
                 stat = path.stat()
                 found += (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         return tuple(found)
+
+    def pool_stats(self) -> PoolStats:
+        """Every call runs in one of the event loop's worker threads: those are the pool."""
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        in_use = int(limiter.borrowed_tokens)
+        return PoolStats(in_use, limiter.statistics().tasks_waiting, in_use)
 
     async def fetch(self, sql: str, params: Params) -> Batch:
         return await anyio.to_thread.run_sync(self._fetch, sql, _adapt(params))

@@ -179,6 +179,7 @@ class Hub:
         self.subscribers = 0  # live streams in this process
         self.catch_ups = 0  # reads by a subscriber further back than the window holds
         self.started = False
+        self.closing = False  # the process is shutting down: subscribers must reconnect
 
     async def start(self) -> None:
         """Start following the log from its current end (in the background: a database
@@ -304,3 +305,8 @@ class Hub:
             "last_id": self.last_id,
             "held": len(self.window),
         }
+
+    def close(self) -> None:
+        """Tell every subscriber, now, that this process is going away."""
+        self.closing = True
+        self._wake()

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from odm.db.base import Batch, Database, Row, Session, Transaction
 from odm.ingest.targets import Target
+from odm.metrics import INGEST_ROWS
 from odm.queries import ingest
 
 # What runs in the write's transaction before the rows move (creating wells a file names)
@@ -71,7 +72,14 @@ async def write(
             counts = await _move(tx, db.dialect, statements)
             for step in after:
                 await step(tx, counts)
+    count_ingest(target.table, counts)
     return counts
+
+
+def count_ingest(table: str, counts: Counts) -> None:
+    """Add a committed write's rows to the metrics, by what happened to them."""
+    for outcome in ("inserted", "updated", "unchanged"):
+        INGEST_ROWS.labels(table, outcome).inc(getattr(counts, outcome))
 
 
 async def _stage_all(

@@ -1,0 +1,165 @@
+"""`/metrics`: each metric moves with what it counts, through a real server, and the
+workers of `odm serve --workers 2` are summed."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from odm.auth.identity import Role
+from odm.demo import SEED_WELL_ID, DemoData, DemoSpec
+from tests.access import make_key_sync
+from tests.backends import empty_database, load_demo_sync
+from tests.server import Server, running_server, serving_workers
+
+pytestmark = pytest.mark.slow
+TOKEN = "scraper-token-for-tests"
+SCRAPER = {"Authorization": f"Bearer {TOKEN}"}
+EXPORT = "/v1/production/daily"
+# About 14 MB of JSON: more than the kernel buffers between a stalled client and the server.
+BIGGER = DemoSpec(wells=64, years=4, seed=5)
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def scrape(url: str) -> Samples:
+    """Every sample of /metrics, by name and labels."""
+    response = httpx.get(url + "/metrics", headers=SCRAPER)
+    assert response.status_code == 200, response.text
+    samples: Samples = {}
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            samples[(sample.name, frozenset(sample.labels.items()))] = sample.value
+    return samples
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def eventually(url: str, check: Callable[[Samples], bool], tries: int = 100) -> Samples:
+    """Scrape until `check` holds (a gauge follows a request that is still starting)."""
+    for _ in range(tries):
+        samples = scrape(url)
+        if check(samples):
+            return samples
+        time.sleep(0.1)
+    return samples
+
+
+@contextmanager
+def stalled_export(url: str, headers: dict[str, str] | None = None) -> Iterator[None]:
+    """An export whose client reads its first bytes, then nothing: with a tiny receive
+    buffer the server soon waits to send, its stream (and connection) held open."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect((host, int(port)))
+        lines = [f"GET {EXPORT} HTTP/1.1", f"Host: {host}"]
+        lines += [f"{name}: {text}" for name, text in (headers or {}).items()]
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        assert sock.recv(1024).startswith(b"HTTP/1.1 200")
+        yield
+
+
+@pytest.fixture
+def database(backend: str, tmp_path: Path) -> Iterator[tuple[str, DemoData]]:
+    if backend == "oracle":
+        pytest.skip("server-process tests run on the embedded and PostgreSQL backends")
+    with empty_database(backend, tmp_path) as url:
+        yield url, load_demo_sync(url, BIGGER)
+
+
+@pytest.fixture
+def server(database: tuple[str, DemoData]) -> Iterator[Server]:
+    with running_server(database[0], ODM_AUTH="required", ODM_METRICS_TOKEN=TOKEN) as running:
+        yield running
+
+
+def test_each_metric_moves(backend: str, database: tuple[str, DemoData], server: Server) -> None:
+    admin = {"Authorization": f"Bearer {make_key_sync(database[0], 'metrics', Role.ADMIN)}"}
+    before = scrape(server.url)
+    assert httpx.get(server.url + "/division-list", headers=admin).status_code == 200
+    day = {"well_id": SEED_WELL_ID, "production_date": "2031-01-01", "oil": 1.5}
+    written = httpx.post(server.url + "/v1/production/daily", json=[day], headers=admin)
+    assert written.status_code == 200
+    with (
+        httpx.stream("GET", server.url + "/v1/changes", headers=admin, timeout=30) as feed,
+        stalled_export(server.url, admin),
+    ):
+        assert feed.status_code == 200
+        during = eventually(
+            server.url,
+            lambda s: value(s, "odm_feed_subscribers") >= 1 and value(s, "odm_active_streams"),
+        )
+    after = eventually(server.url, lambda s: value(s, "odm_feed_subscribers") == 0)
+
+    route = {"method": "GET", "route": "/division-list"}
+    assert value(after, "odm_http_requests_total", status="200", **route) == 1 + value(
+        before, "odm_http_requests_total", status="200", **route
+    )
+    assert value(after, "odm_http_request_duration_seconds_count", **route) >= 1
+    assert value(after, "odm_rows_streamed_total", query="division_list") >= 4
+    assert value(after, "odm_bytes_streamed_total", query="division_list") > 100
+    assert value(during, "odm_feed_subscribers") == 1
+    assert value(during, "odm_active_streams") >= 1
+    assert value(after, "odm_active_streams") == 0
+    inserted = {"table": "odm_daily_production", "outcome": "inserted"}
+    assert value(after, "odm_ingest_rows_total", **inserted) == 1
+    if backend == "postgresql":  # the export holds a pooled connection; SQLite has no pool
+        assert value(during, "odm_db_connections_in_use") >= 1
+
+
+def test_pool_waits_and_database_errors_move(backend: str, database: tuple[str, DemoData]) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite opens a connection per request: nothing waits for one")
+    one_connection = {"ODM_POOL_SIZE": "1", "ODM_POOL_TIMEOUT": "3", "ODM_METRICS_TOKEN": TOKEN}
+    with (
+        running_server(database[0], **one_connection) as server,
+        stalled_export(server.url),  # holds the only connection
+        httpx.Client(base_url=server.url, timeout=30) as other,
+    ):
+        before = scrape(server.url)
+        with _in_background(lambda: other.get("/division-summary")) as waiting:
+            during = eventually(server.url, lambda s: value(s, "odm_db_connections_waiting") >= 1)
+        assert waiting() == 503
+        after = scrape(server.url)
+    assert value(during, "odm_db_connections_waiting") == 1
+    assert value(during, "odm_db_connections_in_use") == 1
+    unavailable = "odm_database_errors_total"
+    assert value(after, unavailable, kind="unavailable") == 1 + value(
+        before, unavailable, kind="unavailable"
+    )
+
+
+@contextmanager
+def _in_background(call: Callable[[], httpx.Response]) -> Iterator[Callable[[], int]]:
+    """Run a request in a thread; the block gets what waits for its status."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(call)
+        yield lambda: future.result().status_code
+
+
+def test_workers_share_their_metrics(backend: str, database: tuple[str, DemoData]) -> None:
+    if backend != "sqlite":
+        pytest.skip("one backend is enough to count requests across workers")
+    env = {"ODM_LOG_LEVEL": "ERROR", "ODM_METRICS_TOKEN": TOKEN}
+    with serving_workers(database[0], 2, **env) as server:
+        for _ in range(40):  # new connections: the kernel spreads them over both workers
+            assert httpx.get(server.url + "/division-list").status_code == 200
+        key = ("odm_http_requests_total", "/division-list")
+        samples = eventually(server.url, lambda s: _requests(s, key) == 40)
+    assert _requests(samples, key) == 40
+
+
+def _requests(samples: Samples, key: tuple[str, str]) -> float:
+    name, route = key
+    return value(samples, name, method="GET", route=route, status="200")
