@@ -78,7 +78,11 @@ def database(backend: str, tmp_path: Path) -> Iterator[tuple[str, DemoData]]:
 
 @pytest.fixture
 def server(database: tuple[str, DemoData]) -> Iterator[Server]:
-    with running_server(database[0], ODM_AUTH="required", ODM_METRICS_TOKEN=TOKEN) as running:
+    # The row path: its export holds a pooled connection (the columnar path's is its own).
+    row_path = {"ODM_COLUMNAR": "false"}
+    with running_server(
+        database[0], ODM_AUTH="required", ODM_METRICS_TOKEN=TOKEN, **row_path
+    ) as running:
         yield running
 
 
@@ -120,6 +124,7 @@ def test_pool_waits_and_database_errors_move(backend: str, database: tuple[str, 
     if backend != "postgresql":
         pytest.skip("SQLite opens a connection per request: nothing waits for one")
     one_connection = {"ODM_POOL_SIZE": "1", "ODM_POOL_TIMEOUT": "3", "ODM_METRICS_TOKEN": TOKEN}
+    one_connection |= {"ODM_COLUMNAR": "false"}  # the export holds the pool's connection
     with (
         running_server(database[0], **one_connection) as server,
         stalled_export(server.url),  # holds the only connection
