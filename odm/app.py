@@ -78,7 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
         db = open_database(settings)
         await db.open()
         try:
-            if settings.columnar:
+            if settings.columnar and db.columnar:
                 # Imported only here: pyarrow costs a server about 40 MB.
                 from odm.api import column_streams
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from odm.db.base import Batch
 
@@ -126,6 +125,8 @@ async def parquet_stream(
 ) -> AsyncIterator[bytes]:
     """A Parquet file of record batches of one schema: row groups written as they fill,
     the footer last."""
+    import pyarrow.parquet as pq  # loaded by the first Parquet answer: it costs a server MBs
+
     sink = ChunkSink()
     writer = None
     pending: list[pa.RecordBatch] = []

@@ -74,7 +74,7 @@ class Settings(BaseSettings):
         "the row path; false: always the row path).",
     )
     column_batch_rows: int = Field(
-        default=8_192,
+        default=4_096,
         ge=1,
         le=1_000_000,
         description="ODM_COLUMN_BATCH_ROWS: rows per Arrow batch on the columnar path.",

@@ -78,7 +78,9 @@ class ListContext:
             self.page,
             self.fmt,
             self.settings.batch_rows,
-            self.settings.column_batch_rows if self.settings.columnar else None,
+            self.settings.column_batch_rows
+            if self.settings.columnar and self.db.columnar
+            else None,
         )
 
 

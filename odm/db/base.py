@@ -104,6 +104,8 @@ class Database(abc.ABC):
     """One database, opened once per process by the app's lifespan."""
 
     dialect: ClassVar[str]
+    # Whether `stream_columns` can fetch Arrow batches (else the columnar path is not loaded).
+    columnar: ClassVar[bool] = False
 
     @abc.abstractmethod
     async def open(self) -> None:

@@ -211,6 +211,7 @@ class OracleDatabase(Database):
     """An asyncio connection pool; a stream holds one connection for its duration."""
 
     dialect = "oracle"
+    columnar = True
 
     def __init__(
         self,

@@ -49,6 +49,7 @@ class PostgresDatabase(Database):
     """A pool of autocommit connections; a stream holds one for its duration."""
 
     dialect = "postgresql"
+    columnar = True
 
     def __init__(
         self,

@@ -40,6 +40,7 @@ class Delegating(Database):
     def __init__(self, primary: Database) -> None:
         self.primary = primary
         self.dialect = primary.dialect  # type: ignore[misc]
+        self.columnar = primary.columnar  # type: ignore[misc]
 
     async def open(self) -> None:
         await self.primary.open()
