@@ -25,7 +25,7 @@ from tests.isolation import clean_environment
 from tests.server import running_server
 
 # Bounded so that the suite stays fast; fixed so that a CI run is reproducible.
-MAX_EXAMPLES = 30
+MAX_EXAMPLES = 10
 SEED = 20261128
 REQUIRED = {"ODM_AUTH": "required", "ODM_RATE_LIMIT": "0", "ODM_MAX_EXPORTS": "100"}
 # The one exception to "schema-valid input is never a 422": a history too short to fit.
