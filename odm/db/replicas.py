@@ -214,15 +214,14 @@ class ReplicaReads(Delegating):
     def stream_columns(
         self, sql: str, params: Params, batch_rows: int
     ) -> AsyncGenerator[Any] | None:
-        if self.replica.db.stream_columns(sql, params, batch_rows) is None:
-            return None  # (a generator not started holds nothing)
-        return self._columns(sql, params, batch_rows)
-
-    async def _columns(self, sql: str, params: Params, batch_rows: int) -> AsyncGenerator[Any]:
-        # As `stream`: only the first batch may fall back to the primary (whose columnar
-        # fetch is the same driver's, or the row path's caller gets None there first).
         batches = self.replica.db.stream_columns(sql, params, batch_rows)
-        assert batches is not None
+        return None if batches is None else self._columns(batches, sql, params, batch_rows)
+
+    async def _columns(
+        self, batches: AsyncGenerator[Any], sql: str, params: Params, batch_rows: int
+    ) -> AsyncGenerator[Any]:
+        # As `stream`: only the first batch may fall back to the primary (whose columnar
+        # fetch is the same driver's; where it has none, the replica's error stands).
         try:
             first = await anext(batches)
         except DatabaseUnavailable as exc:
