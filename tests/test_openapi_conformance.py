@@ -30,11 +30,16 @@ SEED = 20261128
 REQUIRED = {"ODM_AUTH": "required", "ODM_RATE_LIMIT": "0", "ODM_MAX_EXPORTS": "100"}
 # The one exception to "schema-valid input is never a 422": a history too short to fit.
 CONFIG = Path(__file__).resolve().parent / "schemathesis.toml"
+# The coverage phase (boundary and invalid values of every parameter: most of the cases and
+# 50 of the 70 seconds) runs on the default backend only; validation happens before any
+# query, and the bounds that reach the database (64-bit ids, dates) are the same on both.
+PHASES = {"sqlite": "examples,coverage,fuzzing,stateful"}
+OTHER_PHASES = "examples,fuzzing,stateful"
 
 
 @pytest.mark.slow
 def test_schemathesis_finds_no_failure(
-    fresh_database: tuple[str, DemoData], tmp_path: Path
+    backend: str, fresh_database: tuple[str, DemoData], tmp_path: Path
 ) -> None:
     url, _ = fresh_database
     key = make_key_sync(url, "schemathesis-admin-7f3c9e2a41", Role.ADMIN)
@@ -56,6 +61,8 @@ def test_schemathesis_finds_no_failure(
                 "/v1/keys/{name}",
                 "--exclude-path",
                 "/v1/changes",
+                "--phases",
+                PHASES.get(backend, OTHER_PHASES),
                 "--max-examples",
                 str(MAX_EXAMPLES),
                 "--seed",
@@ -83,5 +90,6 @@ def test_schemathesis_finds_no_failure(
     assert still_valid.status_code == 200
     generated = re.search(r"(\d+) generated, (\d+) passed", summary)
     assert generated is not None, summary
-    assert int(generated.group(1)) == int(generated.group(2)) > 1000, summary
+    least = 1000 if "coverage" in PHASES.get(backend, OTHER_PHASES) else 300
+    assert int(generated.group(1)) == int(generated.group(2)) > least, summary
     print(f"schemathesis: {generated.group(0)}")
