@@ -126,7 +126,7 @@ def test_each_metric_moves(backend: str, database: tuple[str, DemoData], server:
 
 def test_pool_waits_and_database_errors_move(backend: str, database: tuple[str, DemoData]) -> None:
     if backend != "postgresql":
-        pytest.skip("SQLite opens a connection per request: nothing waits for one")
+        pytest.skip("SQLite has no pool: no request waits for a connection")
     one_connection = {"ODM_POOL_SIZE": "1", "ODM_POOL_TIMEOUT": "3", "ODM_METRICS_TOKEN": TOKEN}
     one_connection |= {"ODM_COLUMNAR": "false"}  # the export holds the pool's connection
     with (

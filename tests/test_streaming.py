@@ -49,9 +49,13 @@ def cursor_is_open(backend: str, database_url: str, server: Server) -> bool:
                 " AND state IN ('active', 'idle in transaction')"
             ).fetchone()
             return row is not None and row[0] > 0
-    # SQLite: an open connection holds POSIX locks on the database's -shm file.
-    locks = Path("/proc/locks").read_text().splitlines()
-    return any(f" {server.process.pid} " in line for line in locks)
+    # SQLite: a read in progress holds one of the WAL's read locks, bytes 123 to 127 of the
+    # -shm file (an idle connection holds byte 128 only, and a shared lock on the database).
+    locks = [line.split() for line in Path("/proc/locks").read_text().splitlines()]
+    return any(
+        lock[-4] == str(server.process.pid) and lock[-2] in {"123", "124", "125", "126", "127"}
+        for lock in locks
+    )
 
 
 def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
