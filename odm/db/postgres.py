@@ -148,8 +148,10 @@ class PostgresDatabase(Database):
         # and dates load from fixed-size values instead of being parsed from text.
         async with self._stream_slot(), _ShieldedExit() as stack:
             conn = await stack.enter_async_context(self.connection())
+            cursor = conn.cursor(name="odm_stream", binary=True)
+            # Closed after its transaction ends, which closes it on the server: no CLOSE.
+            stack.push_async_callback(cursor.close)
             await stack.enter_async_context(conn.transaction())
-            cursor = await stack.enter_async_context(conn.cursor(name="odm_stream", binary=True))
             await cursor.execute(to_pyformat(sql), params)
             columns = column_names(cursor.description)
             empty = True
@@ -415,15 +417,18 @@ async def _read_ahead(cursor: AsyncServerCursor[Row], size: int) -> AsyncIterato
     The server reads and sends batch n+1 while this process writes batch n to the client,
     so the two work at the same time instead of in turn; one extra batch is in memory.
     """
-    pending = asyncio.ensure_future(cursor.fetchmany(size))
+    pending: asyncio.Future[list[Row]] | None = asyncio.ensure_future(cursor.fetchmany(size))
     try:
         # Shielded: a cancelled consumer must not cancel the fetch mid-protocol.
-        while batch := await asyncio.shield(pending):
-            pending = asyncio.ensure_future(cursor.fetchmany(size))
+        while pending is not None and (batch := await asyncio.shield(pending)):
+            # A short batch is the last one: nothing is left to ask the server for.
+            more = len(batch) == size
+            pending = asyncio.ensure_future(cursor.fetchmany(size)) if more else None
             yield batch
     finally:
         # A fetch still in flight (the client left) is let finish rather than cancelled
         # mid-protocol, so the connection goes back to the pool idle; its error, if any,
         # was already raised above or no longer matters.
-        with anyio.CancelScope(shield=True), suppress(Exception):
-            await pending
+        if pending is not None:
+            with anyio.CancelScope(shield=True), suppress(Exception):
+                await pending
