@@ -55,8 +55,9 @@ def row_count(wells: int) -> int:
     return wells * DAYS
 
 
-def build(url: str, wells: int) -> float:
-    """Write the history into the (empty) database at `url`; the seconds it took."""
+def build(url: str, wells: int, history: bool = True) -> float:
+    """Write the history into the (empty) database at `url`; the seconds it took
+    (`history` False: the divisions, wells and prices only)."""
     started = time.perf_counter()
     subprocess.run([*odm_command(), "init-db", "--database", url], check=True)
     divisions = [d for d, _ in DemoData(DemoSpec(wells=1, years=1)).division_rows()]
@@ -71,6 +72,8 @@ def build(url: str, wells: int) -> float:
             )
         conn.execute(WELLS_SQL.encode(), args)
         conn.execute(PRICES_SQL.encode(), common)
+        if not history:
+            return time.perf_counter() - started
         for year in range(START.year, END.year + 1):
             low, high = max(START, dt.date(year, 1, 1)), min(END, dt.date(year, 12, 31))
             conn.execute(b"SELECT odm_daily_partitions_cover(%s, %s)", (low, high))
