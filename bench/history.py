@@ -41,6 +41,16 @@ OUT = REPO / "bench" / "results" / "history"
 SIZES_AT_SCALE = SIZES | {"100m": DemoSpec(wells=37650, years=10, seed=7)}
 EXPORT_YEAR = ("2021-01-01", "2021-12-31")
 SAMPLES = 300
+# Issue 16's requests (rollups, cumulative volumes, budget vs actual): at 100M rows each
+# should answer under 200 ms at p99.
+ROLLUPS = {
+    "division/year rollup": "/v1/production/rollup?level=division&grain=year",
+    "company/year rollup": "/v1/production/rollup?level=company&grain=year",
+    "cumulative by division": "/v1/production/cumulative?as_of=2026-10-31&level=division",
+    "division 63 months of 2025": "/v1/production/rollup?level=division&grain=month"
+    "&division_id=63&start=2025-01-01&end=2025-12-31",
+    "budget vs actual by year": "/v1/budget-vs-actual?grain=year&level=division",
+}
 
 
 @dataclass
@@ -63,6 +73,7 @@ class Measured:
     export_s: float
     export_rows_per_s: float
     load_average: str
+    rollups_ms: dict[str, tuple[float, float]]  # request -> (p50, p99)
 
 
 def measure(data: DataSet) -> Measured:
@@ -76,6 +87,10 @@ def measure(data: DataSet) -> Measured:
         history = measure_latency("127.0.0.1", port, page, SAMPLES)
         whole = measure_latency("127.0.0.1", port, by_day, SAMPLES // 3)
         transfer = download(f"{server.base_url}{export}")
+        rollups = {
+            name: measure_latency("127.0.0.1", port, path, SAMPLES // 3)
+            for name, path in ROLLUPS.items()
+        }
     rows = _count(data.url, "WHERE production_date BETWEEN %s AND %s", EXPORT_YEAR)
     database_mb, table_mb, partitions = _sizes(data.url)
     return Measured(
@@ -95,6 +110,7 @@ def measure(data: DataSet) -> Measured:
         transfer.wall,
         rows / transfer.wall,
         " ".join(f"{load:.1f}" for load in os.getloadavg()),
+        {name: (got.p50_ms, got.p99_ms) for name, got in rollups.items()},
     )
 
 
@@ -154,6 +170,10 @@ def table(results: list[Measured]) -> str:
             f"| {m.export_rows:,} rows in {m.export_s:.1f} s ({m.export_rows_per_s:,.0f} rows/s) "
             f"| {m.load_average} |"
         )
+    lines += ["", "| rows | request | p50 | p99 |", "|---|---|---|---|"]
+    for m in results:
+        for name, (p50, p99) in m.rollups_ms.items():
+            lines.append(f"| {m.rows:,} | {name} | {p50:.1f} ms | {p99:.1f} ms |")
     return "\n".join(lines)
 
 
