@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -98,6 +99,11 @@ def create_app(settings: Settings) -> FastAPI:
             lifecycle.on_drain.append(hub.close)
             unhook = hook_signals(lifecycle)
             sampler = asyncio.create_task(_sample_pool(db), name="odm-pool-metrics")
+            # What startup made (modules, routes, models: about 100,000 objects) lives as long
+            # as the process: frozen, the collector's full passes no longer walk it. They took
+            # up to 54 ms each, stalling every request in flight (p99 under wrk 141 -> 117 ms).
+            gc.collect()
+            gc.freeze()
             try:
                 yield
             finally:
