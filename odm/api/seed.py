@@ -106,7 +106,7 @@ async def list_divisions(db: ReadDB, settings: AppSettings, scope: Scope) -> Str
     if package := package_backend(db, settings, scope):
         return await stream_package(package, "Get_Division_List")
     query = seed_query("division_list", db.dialect, scope)
-    return await stream_query(db, query, _plan(DivisionListItem), batch_rows=settings.batch_rows)
+    return await stream_query(db, query, _plan(DivisionListItem), small=True)  # a row each
 
 
 @router.get(
@@ -123,7 +123,7 @@ async def summarize_divisions(db: ReadDB, settings: AppSettings, scope: Scope) -
         return await stream_package(package, "Get_Division_Summary_Data")
     query = seed_query("division_summary", db.dialect, scope)
     plan = _plan(DivisionSummary, rounded_totals=True)
-    return await stream_query(db, query, plan, batch_rows=settings.batch_rows)
+    return await stream_query(db, query, plan, small=True)  # a row per division
 
 
 @router.get(
@@ -144,7 +144,7 @@ async def summarize_well(
         return await stream_package(package, "Get_Well_Summary_Data", well_id, division_id)
     query = seed_query("well_summary", db.dialect, scope, well_id, division_id)
     plan = _plan(WellSummary, rounded_totals=True)
-    return await stream_query(db, query, plan, batch_rows=settings.batch_rows)
+    return await stream_query(db, query, plan, small=True)  # one row
 
 
 @router.get(

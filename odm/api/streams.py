@@ -63,10 +63,13 @@ class ClosingStreamingResponse(StreamingResponse):
 
 
 async def open_batches(
-    db: Database, query: Query, batch_rows: int
+    db: Database, query: Query, batch_rows: int, small: bool = False
 ) -> tuple[Batch, AsyncGenerator[Batch]]:
     """Execute the query and fetch its first batch (with the column names) now; the rest
-    when iterated."""
+    when iterated (`small`: a result of a row per division or fewer, fetched whole by one
+    statement, without the cursor and transaction a stream takes)."""
+    if small:
+        return await db.fetch(query.sql, query.params), _no_more()
     batches = db.stream(query.sql, query.params, batch_rows)
     try:
         first = await anext(batches)
@@ -74,6 +77,11 @@ async def open_batches(
         await batches.aclose()
         raise
     return first, batches
+
+
+async def _no_more() -> AsyncGenerator[Batch]:
+    return
+    yield  # pragma: no cover (makes this an empty async generator)
 
 
 async def _through(
@@ -113,14 +121,15 @@ async def stream_query(
     batch_rows: int = 5000,
     headers: Mapping[str, str] | None = None,
     kinds: Mapping[str, type] | None = None,
+    small: bool = False,
 ) -> StreamingResponse:
     """A chunked response streaming the query's rows through the plan in the given format
-    (`kinds`: each field's type, for Arrow and Parquet).
+    (`kinds`: each field's type, for Arrow and Parquet; `small`: see open_batches).
 
     The plan is bound to the columns of the first batch before the response starts, so a
     query that does not match its model is a clean 500, not a cut stream.
     """
-    first, rest = await open_batches(db, query, batch_rows)
+    first, rest = await open_batches(db, query, batch_rows, small)
     try:
         bound = plan.bind(first.columns)
     except BaseException:
