@@ -139,12 +139,16 @@ async def summarize_well(
     scope: Scope,
 ) -> StreamingResponse:
     """One well's life-to-date oil (bbl), budget, actual spend and oil sales (USD)."""
-    await require_known(db, scope, division_id, well_id)
     if package := package_backend(db, settings, scope):
+        await require_known(db, scope, division_id, well_id)
         return await stream_package(package, "Get_Well_Summary_Data", well_id, division_id)
     query = seed_query("well_summary", db.dialect, scope, well_id, division_id)
     plan = _plan(WellSummary, rounded_totals=True)
-    return await stream_query(db, query, plan, small=True)  # one row
+
+    async def not_found() -> None:  # the well's row is missing: say which id is unknown
+        await require_known(db, scope, division_id, well_id)
+
+    return await stream_query(db, query, plan, small=True, if_empty=not_found)  # one row
 
 
 @router.get(

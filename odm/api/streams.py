@@ -7,7 +7,7 @@ or a query that fails still gets a proper status code (503, 500) instead of a cu
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import anyio
@@ -122,15 +122,20 @@ async def stream_query(
     headers: Mapping[str, str] | None = None,
     kinds: Mapping[str, type] | None = None,
     small: bool = False,
+    if_empty: Callable[[], Awaitable[None]] | None = None,
 ) -> StreamingResponse:
     """A chunked response streaming the query's rows through the plan in the given format
-    (`kinds`: each field's type, for Arrow and Parquet; `small`: see open_batches).
+    (`kinds`: each field's type, for Arrow and Parquet; `small`: see open_batches;
+    `if_empty`: awaited when there are no rows, to raise the 404 that says why, so that a
+    request that finds its rows pays no separate lookup).
 
     The plan is bound to the columns of the first batch before the response starts, so a
     query that does not match its model is a clean 500, not a cut stream.
     """
     first, rest = await open_batches(db, query, batch_rows, small)
     try:
+        if if_empty is not None and not first.rows:
+            await if_empty()
         bound = plan.bind(first.columns)
     except BaseException:
         await rest.aclose()

@@ -1,0 +1,92 @@
+"""PostgreSQL's pool: a connection that the database dropped while it sat idle is replaced
+before anyone uses it, and one that answered a moment ago is handed out without a ping."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from odm.db import open_database, postgres
+from odm.db.base import Database, DatabaseUnavailable
+from tests.backends import postgres_database
+from tests.isolation import isolated_settings
+
+NOW = "SELECT 1 AS one"
+
+
+@pytest.fixture
+def url() -> Iterator[str]:
+    with postgres_database() as url:
+        yield url
+
+
+def _drop_connections(url: str) -> None:
+    """End every connection of ODM's pool from the server side, as a restart would."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = 'odm' "
+            "AND pid <> pg_backend_pid()"
+        )
+
+
+async def _open(url: str) -> Database:
+    db = open_database(isolated_settings(database_url=url, pool_size=2, pool_min=2), url)
+    await db.open()
+    return db
+
+
+def test_an_idle_connection_that_died_is_replaced_before_use(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres, "ALIVE_BYPASS_SECONDS", 0.2)
+
+    async def run() -> None:
+        db = await _open(url)
+        try:
+            assert (await db.fetch(NOW, {})).rows == [(1,)]
+            _drop_connections(url)
+            await asyncio.sleep(0.3)  # past the window: the pool pings before handing out
+            for _ in range(4):  # every connection of the pool, and again
+                assert (await db.fetch(NOW, {})).rows == [(1,)]
+        finally:
+            await db.close()
+
+    asyncio.run(run())
+
+
+def test_a_connection_used_a_moment_ago_is_not_pinged(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The other side of the rule: within the window nothing is asked before the statement,
+    # so a connection that died meanwhile fails that request (503) and is then replaced.
+    monkeypatch.setattr(postgres, "ALIVE_BYPASS_SECONDS", 3600.0)
+
+    async def run() -> None:
+        db = await _open(url)
+        try:
+            await asyncio.gather(db.fetch(NOW, {}), db.fetch(NOW, {}))  # both connections used
+            _drop_connections(url)
+            with pytest.raises(DatabaseUnavailable):
+                await db.fetch(NOW, {})
+            for _ in range(4):  # the broken connections are replaced as they come back
+                with_retry = await _fetch_after_failures(db)
+                assert with_retry == [(1,)]
+        finally:
+            await db.close()
+
+    asyncio.run(run())
+
+
+async def _fetch_after_failures(db: Database) -> list[tuple[object, ...]]:
+    """The query's rows, once the pool hands out a live connection (the second broken one
+    fails once too)."""
+    for _ in range(3):
+        try:
+            return [tuple(row) for row in (await db.fetch(NOW, {})).rows]
+        except DatabaseUnavailable:
+            await asyncio.sleep(0.1)
+    raise AssertionError("the pool kept handing out broken connections")
