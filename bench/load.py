@@ -46,7 +46,14 @@ def run_load(url: str, connections: int, seconds: float, log: Path | None = None
 
 def _wrk(url: str, connections: int, seconds: float, log: Path | None) -> Load:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url]
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    # wrk runs in a session of its own, as a client on another machine would. Linux groups
+    # the processes of one session for CPU shares (sched_autogroup_enabled, on by default):
+    # sharing the server's group, wrk measured p99 of 470-720 ms on PostgreSQL with 2
+    # workers, against 39-57 ms from a session of its own, the same server and minute
+    # (bench/findings.md).
+    out = subprocess.run(
+        command, check=True, capture_output=True, text=True, start_new_session=True
+    ).stdout
     if log is not None:
         with log.open("a") as file:
             file.write(f"$ {' '.join(command)}\n{out}\n")

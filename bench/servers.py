@@ -110,12 +110,15 @@ def running(spec: ServerSpec, port: int, log_dir: Path) -> Iterator[Server]:
     environment = {**environment_without_settings(os.environ), "PYTHONPATH": str(REPO)}
     with tempfile.TemporaryDirectory() as folder:
         with log_path.open("wb") as log:
+            # A session of its own, as a service manager starts a service (a cgroup of its
+            # own under systemd): see load.py for what sharing one with the client did.
             process = subprocess.Popen(
                 spec.command,
                 cwd=folder,
                 env=environment | dict(spec.env),
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         server = Server(spec.name, process, port)
         try:
