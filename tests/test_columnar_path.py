@@ -184,3 +184,41 @@ def test_compiled_writers_write_every_double_as_the_row_writers(fmt: str) -> Non
         for p in pieces
     ]
     assert asyncio.run(_written(COLUMN_WRITERS[Format(fmt)], tables)) == by_rows
+
+
+def test_a_database_that_refuses_the_columnar_connection_is_unavailable() -> None:
+    # The columnar path opens a connection of its own per export: when the database refuses
+    # it (down, restarting, out of connections) the answer is the 503 of DatabaseUnavailable,
+    # as on the row path. A soak run through a PostgreSQL restart got a 500 here once: the
+    # driver's database handle was made, its connection refused, and the cleanup failed.
+    import uuid
+
+    import adbc_driver_postgresql
+    import psycopg
+
+    from odm.db.arrow import record_batches
+    from odm.db.base import DatabaseUnavailable
+    from tests.backends import postgres_database
+
+    role = f"odm_refused_{uuid.uuid4().hex[:8]}"
+    with postgres_database() as url, psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN".encode())
+        try:
+            as_role = url.replace("postgres@", f"{role}@", 1)
+
+            def opener() -> Any:
+                handle = adbc_driver_postgresql.connect(as_role)
+                admin.execute(f"ALTER ROLE {role} NOLOGIN".encode())  # refused from now on
+                return handle
+
+            async def first_batch() -> None:
+                batches = record_batches(opener, (), "SELECT 1", {})
+                try:
+                    with pytest.raises(DatabaseUnavailable, match=role):
+                        await anext(batches)
+                finally:
+                    await batches.aclose()
+
+            asyncio.run(first_batch())
+        finally:
+            admin.execute(f"DROP ROLE {role}".encode())

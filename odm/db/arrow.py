@@ -78,13 +78,13 @@ class _Query:
     def __init__(self, open_database: Opener) -> None:
         import adbc_driver_manager
 
+        self.reader: Any = None
         self.handles: list[Any] = [open_database()]
         try:
             self.handles.append(adbc_driver_manager.AdbcConnection(self.handles[0]))
-        except BaseException:
+        except BaseException:  # a database that refuses: the caller's 503, not an AttributeError
             self.close()
             raise
-        self.reader: Any = None
 
     def run(self, statements: Sequence[str], sql: str, options: dict[str, str]) -> None:
         import adbc_driver_manager
