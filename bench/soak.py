@@ -273,7 +273,13 @@ def _report(
         "feed_reconnects": run.feed_reconnects,
         "acknowledged_writes": len(run.acknowledged),
         "acknowledged_writes_missing": missing,
-        "rss_mb": {"first": rss[0][1], "max": max(r for _, r in rss), "last": rss[-1][1]},
+        "rss_mb": {
+            "first": rss[0][1],
+            "max": max(r for _, r in rss),
+            "last": rss[-1][1],
+            # One sample every 10 s: flat, or growing through the run?
+            "every_10_s": [round(r, 1) for t, r in rss if int(t) % 10 == 0],
+        },
         "load_average": os.getloadavg(),
     }
     if run.down is not None:
