@@ -39,7 +39,8 @@ from odm.queries import load_sql
 # A connection back in the pool for less than this is handed out again without a ping: it
 # answered a moment ago (HikariCP's aliveBypassWindowMs, 500 ms, is the same rule). Under
 # load the ping was a third of a small request's round trips; an idle connection is still
-# pinged before use, so one that a database restart broke is replaced, not handed out.
+# pinged before use, so one that a database restart broke is replaced, not handed out, and
+# once any connection is found lost every one returned before that is pinged too.
 ALIVE_BYPASS_SECONDS = 0.5
 
 # Any constant works: it only has to be the same for every ODM process on one database.
@@ -86,6 +87,7 @@ class PostgresDatabase(Database):
             "SET application_name = 'odm'",
         )
         self.returned: WeakKeyDictionary[AsyncConnection[Any], float] = WeakKeyDictionary()
+        self.lost_at = -math.inf  # when a connection last failed (its siblings may be dead)
         self.pool = AsyncConnectionPool(
             url,
             # Opened at start (in the background): a burst of requests that found only one
@@ -108,7 +110,8 @@ class PostgresDatabase(Database):
         self.returned[conn] = time.monotonic()
 
     async def _check_connection(self, conn: AsyncConnection[Any]) -> None:
-        if time.monotonic() - self.returned.get(conn, -math.inf) >= ALIVE_BYPASS_SECONDS:
+        returned = self.returned.get(conn, -math.inf)
+        if returned <= self.lost_at or time.monotonic() - returned >= ALIVE_BYPASS_SECONDS:
             await AsyncConnectionPool.check_connection(conn)
 
     async def close(self) -> None:
@@ -138,6 +141,7 @@ class PostgresDatabase(Database):
                 pass
         except psycopg.Error as exc:
             self.listener = None
+            self.lost_at = time.monotonic()
             raise DatabaseUnavailable(f"cannot listen for changes: {exc}") from exc
 
     @asynccontextmanager
@@ -149,6 +153,7 @@ class PostgresDatabase(Database):
         except PoolTimeout as exc:
             raise DatabaseUnavailable(f"no database connection available: {exc}") from exc
         except psycopg.OperationalError as exc:
+            self.lost_at = time.monotonic()
             raise DatabaseUnavailable(str(exc)) from exc
         except psycopg.IntegrityError as exc:
             raise ConstraintViolation(str(exc)) from exc
@@ -209,6 +214,9 @@ class PostgresDatabase(Database):
             try:
                 async for batch in batches:
                     yield batch
+            except (DatabaseUnavailable, DatabaseError):  # what ended it may have ended the pool's
+                self.lost_at = time.monotonic()
+                raise
             finally:
                 await batches.aclose()
 
