@@ -38,6 +38,7 @@ from odm.db import open_database
 from odm.db.base import Database, DatabaseUnavailable, migrate
 from odm.feed.hub import Hub
 from odm.feed.keys import KeyChecks
+from odm.ingest.wells import WellKeyCache
 from odm.lifecycle import CutOnShutdown, Lifecycle, hook_signals
 from odm.logs import configure_logging
 from odm.metrics import forget_process, observe_pool
@@ -126,6 +127,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.key_checks = KeyChecks(changes.RECHECK_SECONDS)
+    app.state.well_keys = WellKeyCache()  # the wells' identifiers, for HTTP writes
     lifecycle = Lifecycle(settings.shutdown_grace)
     app.state.lifecycle = lifecycle
     install_error_handlers(app, settings.retry_after)

@@ -20,6 +20,7 @@ ORACLE_FILES = [
     "last_change_id",
     "prune_changes",
     "well_identifiers",
+    "well_version",
     "division_ids",
     "write_request",
     "remember_write_request",

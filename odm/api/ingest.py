@@ -21,7 +21,7 @@ from odm.db.base import Database, Transaction
 from odm.feed import log as feed
 from odm.ingest.records import MAX_ID, MAX_MAGNITUDE, RecordError, RecordReader
 from odm.ingest.targets import WELL_IDENTIFIERS, Target
-from odm.ingest.wells import load_well_keys
+from odm.ingest.wells import WellKeyCache
 from odm.ingest.writer import Counts, Staged, write
 from odm.queries import load_sql
 from odm.units import UnitSystem
@@ -77,7 +77,8 @@ async def ingest(request: Request, db: Database, spec: WriteRequest) -> JSONResp
         return _replay(stored, _digest(request, body), spec)
     target = spec.target
     scope = spec.caller.scope
-    wells = await load_well_keys(db, scope) if "well_id" in target.types else None
+    cache: WellKeyCache = request.app.state.well_keys
+    wells = await cache.keys(db, scope) if "well_id" in target.types else None
     divisions = await _division_ids(db) if target.needs_division else frozenset()
     reader = RecordReader(target, spec.units, wells, scope, spec.defaults, divisions)
     rejections = Rejections()
