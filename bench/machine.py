@@ -22,12 +22,20 @@ def describe(postgres_url: str | None) -> dict[str, str]:
         "OS": f"{platform.system()} {platform.release()}",
         "Python": platform.python_version(),
         "SQLite (library)": sqlite3.sqlite_version,
+        # Linux's per-session CPU groups: on, a client sharing the server's session skews
+        # its latencies (the runs start wrk and servers in sessions of their own).
+        "CPU groups per session (autogroup)": _autogroup(),
     }
     if postgres_url:
         facts["PostgreSQL"] = _postgres_version(postgres_url)
     for tool, flag in (("curl", "--version"), ("wrk", "-v"), ("sqlite3", "-version")):
         facts[tool] = _tool_version(tool, flag)
     return facts
+
+
+def _autogroup() -> str:
+    value = _read("/proc/sys/kernel/sched_autogroup_enabled").strip()
+    return {"1": "on", "0": "off"}.get(value, "unknown")
 
 
 def _cpu_model() -> str:
