@@ -23,7 +23,6 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("odm.lifecycle")
@@ -43,7 +42,7 @@ class Lifecycle:
         self.draining = False
         self.cut = False
         self.on_drain: list[Callable[[], None]] = []
-        self.sending: set[anyio.CancelScope] = set()  # body sends that the cut interrupts
+        self.sending: set[asyncio.Timeout] = set()  # body sends that the cut interrupts
 
     def drain(self) -> None:
         """Begin the shutdown: called once, from the event loop, when the signal arrives."""
@@ -59,8 +58,9 @@ class Lifecycle:
         self.cut = True
         if self.sending:
             log.info("shutdown grace over: cutting %d responses still sending", len(self.sending))
-        for scope in list(self.sending):
-            scope.cancel()
+        now = asyncio.get_running_loop().time()
+        for sending in list(self.sending):
+            sending.reschedule(now)  # expires now: the send raises TimeoutError
 
 
 def hook_signals(lifecycle: Lifecycle) -> Callable[[], None]:
@@ -112,14 +112,19 @@ class CutOnShutdown:
                 return
             if lifecycle.cut:
                 raise ResponseCut(f"{path}: cut at shutdown")
-            # A send may wait long for a client that reads slowly: the cut interrupts it too.
-            with anyio.CancelScope() as sending:
-                lifecycle.sending.add(sending)
-                try:
-                    await send(message)
-                finally:
-                    lifecycle.sending.discard(sending)
-            if sending.cancelled_caught:
-                raise ResponseCut(f"{path}: cut at shutdown")
+            # A send may wait long for a client that reads slowly: the cut interrupts it too,
+            # by expiring this timeout (asyncio's, without a deadline: an anyio cancel scope
+            # per send cost the change feed a tenth of its time at 1,000 subscribers).
+            try:
+                async with asyncio.timeout(None) as sending:
+                    lifecycle.sending.add(sending)
+                    try:
+                        await send(message)
+                    finally:
+                        lifecycle.sending.discard(sending)
+            except TimeoutError:
+                if not sending.expired():
+                    raise  # not the cut's
+                raise ResponseCut(f"{path}: cut at shutdown") from None
 
         await self.app(scope, receive, checked_send)
