@@ -45,6 +45,9 @@ from odm.metrics import forget_process, observe_pool
 from odm.web.pages import install_web
 
 log = logging.getLogger("odm")
+# Allocations before a young pass, young passes before a middle one, middle passes before
+# a full one (CPython's default: 700, 10, 10).
+GC_THRESHOLDS = (50_000, 20, 100)
 POOL_SAMPLE_SECONDS = 1.0
 
 DESCRIPTION = """
@@ -105,6 +108,13 @@ def create_app(settings: Settings) -> FastAPI:
             # up to 54 ms each, stalling every request in flight (p99 under wrk 141 -> 117 ms).
             gc.collect()
             gc.freeze()
+            # What serving makes (a connection's objects, the feed's window) then gets its
+            # full passes rarely: with CPython's default thresholds (700, 10, 10), 1,000
+            # feed subscribers meant a full pass of 180-200 ms every 3 s or so, and gen1
+            # passes of 6 ms several times a second, each stalling every stream and request
+            # (bench/findings.md). Cycles are still collected young; most objects are freed
+            # by their reference counts at once, whatever the thresholds.
+            gc.set_threshold(*GC_THRESHOLDS)
             try:
                 yield
             finally:
