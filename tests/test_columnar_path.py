@@ -8,9 +8,12 @@ import datetime as dt
 import io
 import math
 import random
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import adbc_driver_postgresql
+import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -18,11 +21,12 @@ from fastapi.testclient import TestClient
 
 from odm.api.column_streams import WRITERS as COLUMN_WRITERS
 from odm.app import create_app
-from odm.db.base import Batch
+from odm.db.arrow import record_batches
+from odm.db.base import Batch, DatabaseUnavailable
 from odm.demo import DemoData
 from odm.streaming import WRITERS, Format
 from tests.access import authorized
-from tests.backends import app_settings
+from tests.backends import app_settings, postgres_database
 
 ROW_BATCH = 400
 # Not a multiple of the row batch, so the two paths split the rows differently.
@@ -191,15 +195,6 @@ def test_a_database_that_refuses_the_columnar_connection_is_unavailable() -> Non
     # it (down, restarting, out of connections) the answer is the 503 of DatabaseUnavailable,
     # as on the row path. A soak run through a PostgreSQL restart got a 500 here once: the
     # driver's database handle was made, its connection refused, and the cleanup failed.
-    import uuid
-
-    import adbc_driver_postgresql
-    import psycopg
-
-    from odm.db.arrow import record_batches
-    from odm.db.base import DatabaseUnavailable
-    from tests.backends import postgres_database
-
     role = f"odm_refused_{uuid.uuid4().hex[:8]}"
     with postgres_database() as url, psycopg.connect(url, autocommit=True) as admin:
         admin.execute(f"CREATE ROLE {role} LOGIN".encode())

@@ -4,7 +4,8 @@ before anyone uses it, and one that answered a moment ago is handed out without 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import psycopg
 import pytest
@@ -33,10 +34,15 @@ def _drop_connections(url: str) -> None:
         )
 
 
-async def _open(url: str) -> Database:
+@asynccontextmanager
+async def _pool(url: str) -> AsyncIterator[Database]:
+    """ODM's PostgreSQL backend on `url` with a pool of two connections, both opened."""
     db = open_database(isolated_settings(database_url=url, pool_size=2, pool_min=2), url)
     await db.open()
-    return db
+    try:
+        yield db
+    finally:
+        await db.close()
 
 
 def test_an_idle_connection_that_died_is_replaced_before_use(
@@ -45,15 +51,12 @@ def test_an_idle_connection_that_died_is_replaced_before_use(
     monkeypatch.setattr(postgres, "ALIVE_BYPASS_SECONDS", 0.2)
 
     async def run() -> None:
-        db = await _open(url)
-        try:
+        async with _pool(url) as db:
             assert (await db.fetch(NOW, {})).rows == [(1,)]
             _drop_connections(url)
             await asyncio.sleep(0.3)  # past the window: the pool pings before handing out
             for _ in range(4):  # every connection of the pool, and again
                 assert (await db.fetch(NOW, {})).rows == [(1,)]
-        finally:
-            await db.close()
 
     asyncio.run(run())
 
@@ -67,15 +70,12 @@ def test_a_connection_used_a_moment_ago_is_not_pinged_until_one_is_found_lost(
     monkeypatch.setattr(postgres, "ALIVE_BYPASS_SECONDS", 3600.0)
 
     async def run() -> None:
-        db = await _open(url)
-        try:
+        async with _pool(url) as db:
             await asyncio.gather(db.fetch(NOW, {}), db.fetch(NOW, {}))  # both connections used
             _drop_connections(url)
             with pytest.raises(DatabaseUnavailable):
                 await db.fetch(NOW, {})
             for _ in range(4):
                 assert (await db.fetch(NOW, {})).rows == [(1,)]
-        finally:
-            await db.close()
 
     asyncio.run(run())
