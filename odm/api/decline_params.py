@@ -73,7 +73,7 @@ def quantity(phase: Phase) -> Quantity:
     return Quantity.GAS if phase == "gas" else Quantity.LIQUID
 
 
-def options(
+async def options(
     model: ModelParam = "modified_hyperbolic",
     phase: PhaseParam = "oil",
     basis: BasisParam = "producing",

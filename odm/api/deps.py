@@ -18,26 +18,26 @@ from odm.queries.compose import DivisionScope
 from odm.streaming import Format
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     """The database opened by the app's lifespan."""
     db: Database = request.app.state.db
     return db
 
 
-def get_read_db(request: Request) -> Database:
+async def get_read_db(request: Request) -> Database:
     """The database for reads that may trail the latest writes by a bounded time: a healthy
     replica when ODM_REPLICA_URLS names some, else the primary."""
     db: Database = request.app.state.db
     return db.for_reads()
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_scope(caller: CurrentCaller) -> DivisionScope:
+async def get_scope(caller: CurrentCaller) -> DivisionScope:
     """The divisions the caller may see (every one for an admin or the anonymous quick start)."""
     return caller.scope
 
@@ -84,7 +84,7 @@ class ListContext:
         )
 
 
-def get_list_context(
+async def get_list_context(
     request: Request, db: ReadDB, settings: AppSettings, scope: Scope, fmt: Fmt, page: Paging
 ) -> ListContext:
     """Bundle the request, database, settings, scope, format and paging of a list call."""
@@ -94,7 +94,7 @@ def get_list_context(
 ListRequest = Annotated[ListContext, Depends(get_list_context)]
 
 
-def get_primary_list_context(
+async def get_primary_list_context(
     request: Request, db: DB, settings: AppSettings, scope: Scope, fmt: Fmt, page: Paging
 ) -> ListContext:
     """A list call that must see the latest writes (the audit log): on the primary."""

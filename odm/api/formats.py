@@ -14,7 +14,7 @@ _BY_MEDIA_TYPE |= {"application/ndjson": Format.NDJSON, "application/jsonl": For
 _WILDCARDS = {"*/*": Format.JSON, "application/*": Format.JSON, "text/*": Format.CSV}
 
 
-def choose_format(
+async def choose_format(
     format: Annotated[
         Format | None,
         Query(description="Response format; overrides the Accept header."),

@@ -49,7 +49,7 @@ class Page:
     count: bool
 
 
-def get_page(
+async def get_page(
     limit: Annotated[
         int | None,
         QueryParam(
