@@ -88,6 +88,21 @@ def test_a_subscriber_sees_a_write_within_a_second(feed: tuple[Server, str, str]
     assert payload["well_totals"]["oil"] > 12.5  # the well's new life-to-date total
 
 
+def test_a_commit_wakes_the_feed_without_polling(fresh_database: tuple[str, DemoData]) -> None:
+    """The log is read 30 s apart at most here: only the commit's own signal (PostgreSQL's
+    NOTIFY, SQLite's files changing) can bring the event within a second."""
+    url, _ = fresh_database
+    key = make_key_sync(url, "feed-woken", Role.ADMIN)
+    slow_poll = REQUIRED | {"ODM_FEED_POLL_SECONDS": "30"}
+    with running_server(url, **slow_poll) as server, subscribed(server, key) as stream:
+        time.sleep(0.3)  # the stream is open before the write
+        started = time.monotonic()
+        post_day(server.url, key, "2031-02-01", 3.5)
+        event = next(stream)
+        assert time.monotonic() - started < 1.0
+    assert event.data["payload"]["production_date"] == "2031-02-01"
+
+
 def test_resuming_during_concurrent_writes_misses_and_repeats_nothing(
     feed: tuple[Server, str, str],
 ) -> None:

@@ -43,14 +43,12 @@ async def append(tx: Transaction, dialect: str, entries: Sequence[Entry]) -> int
     """Append entries at the end of the log; the last id written (0 if none)."""
     if not entries:
         return 0
-    locked = await tx.fetch(load_sql("lock_change_counter", dialect), {})
-    last = int(locked.rows[0][0])
+    first = await _take_ids(tx, dialect, len(entries))
     now = dt.datetime.now(dt.UTC)
-    for entry in entries:
-        last += 1
+    for change_id, entry in enumerate(entries, start=first):
         payload = orjson.dumps({k: _json(v) for k, v in entry.payload.items()}).decode()
         params = {
-            "change_id": last,
+            "change_id": change_id,
             "changed_at": stamp(now, dialect),
             "division_id": entry.division_id,
             "entity": entry.entity,
@@ -59,10 +57,19 @@ async def append(tx: Transaction, dialect: str, entries: Sequence[Entry]) -> int
             "payload": payload,
         }
         await tx.execute(load_sql("insert_change", dialect), params)
-    await tx.execute(load_sql("set_change_counter", dialect), {"last_id": last})
-    if dialect == "postgresql":
-        await tx.fetch(load_sql("notify_changes", dialect), {})
-    return last
+    return first + len(entries) - 1
+
+
+async def _take_ids(tx: Transaction, dialect: str, count: int) -> int:
+    """The first of `count` new change ids; the counter stays locked until the commit (on
+    PostgreSQL the same statement wakes the listeners at the commit)."""
+    if dialect == "oracle":  # an UPDATE's RETURNING needs OUT binds there: lock, then set
+        locked = await tx.fetch(load_sql("lock_change_counter", dialect), {})
+        last = int(locked.rows[0][0])
+        await tx.execute(load_sql("set_change_counter", dialect), {"last_id": last + count})
+        return last + 1
+    taken = await tx.fetch(load_sql("advance_change_counter", dialect), {"count": count})
+    return int(taken.rows[0][0]) - count + 1
 
 
 async def write_entries(
