@@ -98,3 +98,34 @@ def test_streams_of_one_key_share_reads_and_checks_and_end_when_it_is_revoked(
     assert after["catch_ups"] == before["catch_ups"]
     # The key's streams shared its validity checks, where each would have made its own.
     assert after["key_checks"] < STREAMS
+
+
+def test_streams_of_other_scopes_in_one_process_each_get_their_own_events(
+    fresh_database: tuple[str, DemoData],
+) -> None:
+    """The process joins a batch's events once per scope and filter: a division's reader and
+    an admin, woken by the same batches, still get their own scope's events."""
+    url, data = fresh_database
+    admin = make_key_sync(url, "feed-admin", Role.ADMIN)
+    screen = make_key_sync(url, "screen", Role.READER, frozenset({SEED_DIVISION_ID}))
+    other = next(w for w in data.wells if w.division_id != SEED_DIVISION_ID)
+    seed_well = next(w for w in data.wells if w.division_id == SEED_DIVISION_ID)
+    # Heartbeats rarer than the client's 30 s read timeout: a missing event fails the test.
+    quiet = REQUIRED | {"ODM_FEED_HEARTBEAT_SECONDS": "120"}
+    with running_server(url, **quiet) as server, ExitStack() as stack:
+        streams = {}
+        for name, key in (("screen", screen), ("admin", admin), ("screen 2", screen)):
+            response = stack.enter_context(
+                httpx.stream("GET", f"{server.url}/v1/changes", headers=_auth(key), timeout=30)
+            )
+            assert response.status_code == 200
+            streams[name] = events(response)
+        for round_ in range(1, 4):  # each round one batch or two, in either order
+            post_day(server.url, admin, f"2038-01-{round_:02d}", 1.0, other.well_id)
+            post_day(server.url, admin, f"2038-01-{round_:02d}", 2.0, seed_well.well_id)
+        heard = {
+            name: [next(stream).data["division_id"] for _ in range(6 if name == "admin" else 3)]
+            for name, stream in streams.items()
+        }
+    assert heard["admin"] == [other.division_id, SEED_DIVISION_ID] * 3
+    assert heard["screen"] == heard["screen 2"] == [SEED_DIVISION_ID] * 3

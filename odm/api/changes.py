@@ -225,6 +225,10 @@ async def _follow(
     """The subscriber's events until it leaves, its key stops being valid, or the process
     shuts down (a `reconnect` event, then the end of the stream)."""
     checked = asyncio.get_running_loop().time()
+
+    def matches(change: Change) -> bool:
+        return wanted.matches(change, caller)
+
     hub.subscribers += 1
     try:
         while True:
@@ -237,7 +241,7 @@ async def _follow(
                 yield _reset(after, exc)
                 after = exc.latest
                 continue
-            if sent := b"".join(c.event for c in changes if wanted.matches(c, caller)):
+            if sent := hub.encoded(changes, (caller.scope, wanted), matches):
                 yield sent
             after = changes[-1].change_id if changes else after
             now = asyncio.get_running_loop().time()

@@ -23,7 +23,7 @@ import itertools
 import json
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -38,6 +38,7 @@ log = logging.getLogger("odm.feed")
 WINDOW = 10_000  # entries kept in memory per process
 READ_BATCH = 1000
 PRUNE_EVERY = 60.0  # seconds
+MAX_SENDS = 10_000  # joined sends kept for the current batch (one per scope and filter)
 
 
 def stamp(moment: dt.datetime, dialect: str) -> Any:
@@ -171,6 +172,9 @@ class Hub:
         # Replaced by a new one at every batch: setting it wakes every waiting subscriber
         # at once, without a lock each must take in turn.
         self.arrived = asyncio.Event()
+        # What the subscribers of each scope and filter send for the entries after an id,
+        # joined once per batch for them all (see `encoded`); emptied at every batch.
+        self.sends: dict[Hashable, bytes] = {}
         self.task: asyncio.Task[None] | None = None
         self.ticker: asyncio.Task[None] | None = None
         self.reads = 0  # database reads of new entries (one per batch, for all subscribers)
@@ -286,7 +290,24 @@ class Hub:
         if self.last_id <= after:
             await self.arrived.wait()
 
+    def encoded(
+        self, changes: Sequence[Change], key: Hashable, wanted: Callable[[Change], bool]
+    ) -> bytes:
+        """The events of `changes` a subscriber sends, joined once for every subscriber
+        that gives the same `key` (its scope and filters) for the same entries: subscribers
+        that keep up all ask for the entries of the last batch."""
+        if not changes:
+            return b""
+        entries = (changes[0].change_id, changes[-1].change_id, key)
+        found = self.sends.get(entries)
+        if found is None:
+            found = b"".join(c.event for c in changes if wanted(c))
+            if len(self.sends) < MAX_SENDS:
+                self.sends[entries] = found
+        return found
+
     def _wake(self) -> None:
+        self.sends = {}
         arrived, self.arrived = self.arrived, asyncio.Event()
         arrived.set()
 
