@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -37,6 +38,8 @@ SMALL_WRITE = 20
 # Writes inserting or changing at least this many rows keep their sums set by set where the
 # backend's triggers would do it row by row (SQLite; see odm.queries.ingest.SetSums).
 SET_SUMS_ROWS = 1000
+# Writes of at most this many rows count their repeated keys while staging them.
+SMALL_KEYS = 1000
 
 
 class Staged(NamedTuple):
@@ -60,7 +63,8 @@ async def write(
     statements = ingest.write_statements(db.dialect, target)
     async with db.session() as session:
         await session.prepare(ingest.create_staging(db.dialect, target))
-        await _stage_all(session, target, batches)
+        keys = _Keys(target)
+        await _stage_all(session, target, batches, keys)
         if not commit():
             return Counts()
         if room := ingest.make_room(db.dialect, target):
@@ -69,7 +73,7 @@ async def write(
         async with session.transaction() as tx:
             for step in before:
                 await step(tx, Counts())
-            counts = await _move(tx, db.dialect, statements)
+            counts = await _move(tx, db.dialect, statements, keys.repeated())
             for step in after:
                 await step(tx, counts)
     count_ingest(target.table, counts)
@@ -82,8 +86,36 @@ def count_ingest(table: str, counts: Counts) -> None:
         INGEST_ROWS.labels(table, outcome).inc(getattr(counts, outcome))
 
 
+class _Keys:
+    """The keys of a small write's staged rows, to count the repeated ones without asking the
+    database; past SMALL_KEYS rows the database counts them (memory stays bounded)."""
+
+    def __init__(self, target: Target) -> None:
+        columns = list(target.types)
+        self.positions = [columns.index(column) for column in target.key]
+        self.seen: Counter[tuple[Any, ...]] | None = Counter()
+        self.staged = 0
+
+    def add(self, batch: Sequence[Staged]) -> None:
+        """Note a batch's keys (while the write is still small)."""
+        self.staged += len(batch)
+        if self.seen is not None and self.staged > SMALL_KEYS:
+            self.seen = None
+        if self.seen is not None:
+            self.seen.update(tuple(row.values[p] for p in self.positions) for row in batch)
+
+    def repeated(self) -> int | None:
+        """How many keys were staged more than once; None when not counted (too many)."""
+        if self.seen is None:
+            return None
+        return sum(1 for count in self.seen.values() if count > 1)
+
+
 async def _stage_all(
-    session: Session, target: Target, batches: AsyncIterable[Sequence[Staged]]
+    session: Session,
+    target: Target,
+    batches: AsyncIterable[Sequence[Staged]],
+    keys: _Keys,
 ) -> None:
     """Load every batch into the staging table, each while the next is read: memory holds
     the batch being loaded and the one being read."""
@@ -91,6 +123,7 @@ async def _stage_all(
     position = 0
     try:
         async for batch in batches:
+            keys.add(batch)
             rows = [(position + i, row.fieldset, *row.values) for i, row in enumerate(batch)]
             position += len(rows)
             del batch
@@ -111,9 +144,13 @@ async def _stage_all(
                 await asyncio.shield(loading)
 
 
-async def _move(tx: Transaction, dialect: str, statements: ingest.WriteStatements) -> Counts:
-    """Drop repeated keys' earlier rows, count, update the changed rows, insert the new."""
-    repeated = await _number(tx, statements.repeated_keys)
+async def _move(
+    tx: Transaction, dialect: str, statements: ingest.WriteStatements, repeated: int | None
+) -> Counts:
+    """Drop repeated keys' earlier rows, count, update the changed rows, insert the new
+    (`repeated`: the keys staged more than once, when counted while staging)."""
+    if repeated is None:
+        repeated = await _number(tx, statements.repeated_keys)
     if repeated:
         if dialect != "oracle":  # an index on a temporary table in use is refused there
             await tx.execute(statements.index_keys, {})
