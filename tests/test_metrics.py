@@ -129,6 +129,9 @@ def test_pool_waits_and_database_errors_move(backend: str, database: tuple[str, 
         pytest.skip("SQLite has no pool: no request waits for a connection")
     one_connection = {"ODM_POOL_SIZE": "1", "ODM_POOL_TIMEOUT": "3", "ODM_METRICS_TOKEN": TOKEN}
     one_connection |= {"ODM_COLUMNAR": "false"}  # the export holds the pool's connection
+    # The change feed's reader reads the log only when woken (no write here): it must not be
+    # a second request waiting for the connection when the gauge is read.
+    one_connection |= {"ODM_FEED_POLL_SECONDS": "60"}
     with (
         running_server(database[0], **one_connection) as server,
         stalled_export(server.url),  # holds the only connection
