@@ -99,9 +99,9 @@ class _Keys:
     def add(self, batch: Sequence[Staged]) -> None:
         """Note a batch's keys (while the write is still small)."""
         self.staged += len(batch)
-        if self.seen is not None and self.staged > SMALL_KEYS:
+        if self.staged > SMALL_KEYS:
             self.seen = None
-        if self.seen is not None:
+        elif self.seen is not None:
             self.seen.update(tuple(row.values[p] for p in self.positions) for row in batch)
 
     def repeated(self) -> int | None:
