@@ -19,6 +19,7 @@ NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl
 JSON_TYPES = {"application/json"}
 MAX_LINE = 1 << 20  # one NDJSON record may be up to 1 MiB
 ARRAY_BATCH = 1000
+BLOCK_BYTES = 1 << 20  # NDJSON is read in blocks of whole lines of about this size
 
 
 class Record(NamedTuple):
@@ -59,28 +60,47 @@ class Body:
             self.digest.update(chunk)
             yield chunk
 
+    def is_ndjson(self) -> bool:
+        """Whether the body is NDJSON (else a JSON array)."""
+        return self.media_type() in NDJSON_TYPES
+
     def records(self) -> AsyncIterator[list[Record]]:
-        """The body's records, in order, in batches (those of one chunk, or of the array's
-        next `ARRAY_BATCH` items)."""
-        if self.media_type() in NDJSON_TYPES:
+        """The body's records, in order, in batches (those of one block of lines, or of the
+        array's next `ARRAY_BATCH` items)."""
+        if self.is_ndjson():
             return self._lines()
         return _batched(self._array())
 
-    async def _lines(self) -> AsyncIterator[list[Record]]:
-        pending, position = b"", 0
+    async def blocks(self) -> AsyncIterator[bytes]:
+        """An NDJSON body in blocks of whole lines, of about BLOCK_BYTES (or the whole body,
+        when smaller): each ends with a newline, but perhaps the last."""
+        parts: list[bytes] = []
+        held = lines = 0
         async for chunk in self.chunks():
-            *lines, pending = (pending + chunk).split(b"\n")
-            if len(pending) > MAX_LINE:
-                raise PayloadTooLarge(f"record {position + len(lines) + 1} is over 1 MiB")
-            batch = []
-            for line in lines:
-                if line[:1] == b"{" or line.strip():
-                    position += 1
-                    batch.append(_parsed(position, line))
+            parts.append(chunk)
+            held += len(chunk)
+            if held < BLOCK_BYTES:
+                continue
+            data = b"".join(parts)
+            end = data.rfind(b"\n") + 1
+            lines += data.count(b"\n", 0, end)
+            if len(data) - end > MAX_LINE:
+                raise PayloadTooLarge(f"line {lines + 1} is over 1 MiB")
+            if end:
+                yield data[:end]
+            parts = [data[end:]]
+            held = len(parts[0])
+        data = b"".join(parts)
+        if data:
+            yield data
+
+    async def _lines(self) -> AsyncIterator[list[Record]]:
+        position = 0
+        async for block in self.blocks():
+            batch = records_in(block, position)
+            position += len(batch)
             if batch:
                 yield batch
-        if pending.strip():
-            yield [_parsed(position + 1, pending)]
 
     async def _array(self) -> AsyncIterator[Record]:
         position = 0
@@ -119,6 +139,17 @@ async def _an_array(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
                 raise InvalidParameters("a JSON body is an array of records: [{...}, ...]")
             checked = True
         yield chunk
+
+
+def records_in(block: bytes, position: int) -> list[Record]:
+    """The records of a block of NDJSON lines, the first numbered `position` + 1: a record
+    is a line that is not blank."""
+    batch = []
+    for line in block.split(b"\n"):
+        if line[:1] == b"{" or line.strip():
+            position += 1
+            batch.append(_parsed(position, line))
+    return batch
 
 
 def _parsed(position: int, line: bytes) -> Record:

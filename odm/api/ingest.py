@@ -7,13 +7,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
 import orjson
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from odm.api.bodies import Body
+from odm.api.bodies import Body, Record, records_in
 from odm.api.errors import Conflict
 from odm.auth.audit import Change, record_in
 from odm.auth.identity import Caller
@@ -22,9 +23,12 @@ from odm.feed import log as feed
 from odm.ingest.records import MAX_ID, MAX_MAGNITUDE, RecordError, RecordReader
 from odm.ingest.targets import WELL_IDENTIFIERS, Target
 from odm.ingest.wells import WellKeyCache
-from odm.ingest.writer import Counts, Staged, write
+from odm.ingest.writer import MIN_COLUMNAR_ROWS, Columns, Counts, Staged, write
 from odm.queries import load_sql
 from odm.units import UnitSystem
+
+if TYPE_CHECKING:
+    from odm.ingest.columns import ColumnReader
 
 MAX_LISTED = 1000  # rejected records named in one answer; the count covers all
 # Text of records: printable, not blank, at most 200 characters.
@@ -111,24 +115,53 @@ async def ingest(request: Request, db: Database, spec: WriteRequest) -> JSONResp
 
 async def _accepted(
     body: Body, reader: RecordReader, rejections: Rejections, batch_rows: int
-) -> AsyncIterator[Sequence[Staged]]:
-    """The body's accepted rows in batches; the rejected ones are noted."""
+) -> AsyncIterator[Sequence[Staged] | Columns]:
+    """The body's accepted rows in batches; the rejected ones are noted. NDJSON is read a
+    block of lines at a time, in columns when the block allows (odm.ingest.columns)."""
+    if not body.is_ndjson():
+        batch: list[Staged] = []
+        async for records in body.records():
+            batch += _rows(records, reader, rejections)
+            if len(batch) >= batch_rows:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+        return
+    columns: ColumnReader | None = None
+    position = 0
+    async for block in body.blocks():
+        if block.count(b"\n") >= MIN_COLUMNAR_ROWS:
+            columns = columns or _column_reader(reader)
+            read = await anyio.to_thread.run_sync(columns.read, block)
+            if read is not None:
+                position += read.rows
+                yield read
+                continue
+        records = records_in(block, position)
+        position += len(records)
+        yield _rows(records, reader, rejections)
+
+
+def _rows(records: Sequence[Record], reader: RecordReader, rejections: Rejections) -> list[Staged]:
+    """The staged rows of records; the rejected ones are noted."""
     batch: list[Staged] = []
     read = reader.read
-    async for records in body.records():
-        for position, value, error in records:
-            if error is not None:
-                rejections.add(position, error)
-                continue
-            try:
-                batch.append(read(value))
-            except RecordError as exc:
-                rejections.add(position, str(exc), exc.reference)
-        if len(batch) >= batch_rows:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    for position, value, error in records:
+        if error is not None:
+            rejections.add(position, error)
+            continue
+        try:
+            batch.append(read(value))
+        except RecordError as exc:
+            rejections.add(position, str(exc), exc.reference)
+    return batch
+
+
+def _column_reader(reader: RecordReader) -> ColumnReader:
+    from odm.ingest.columns import ColumnReader  # pyarrow: loaded by the first large write
+
+    return ColumnReader(reader)
 
 
 def _change(request: Request, target: Target, rows: int) -> Change:

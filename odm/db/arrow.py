@@ -156,3 +156,28 @@ async def _in_thread(function: Callable[..., Any], *args: Any) -> Any:
         raise DatabaseUnavailable(str(exc)) from exc
     except (Error, ArrowException, OSError) as exc:
         raise DatabaseError(str(exc)) from exc
+
+
+def table_rows(data: Any, dates_as_text: bool) -> list[tuple[Any, ...]]:
+    """An Arrow table's rows as tuples; its dates as ISO text where the backend stores them
+    so (SQLite), else as dates."""
+    import pyarrow as pa
+
+    columns = []
+    for column in data.columns:
+        if dates_as_text and pa.types.is_date32(column.type):
+            column = column.cast(pa.string())
+        columns.append(column.to_pylist())
+    return list(zip(*columns, strict=True))
+
+
+def table_csv(data: Any) -> bytes:
+    """An Arrow table as CSV without a header, for PostgreSQL's `COPY ... (FORMAT csv)`:
+    a null is an empty field and text is always quoted (an empty text is ""), doubles are
+    written in their shortest exact form, dates as ISO."""
+    import pyarrow as pa
+    import pyarrow.csv
+
+    sink = pa.BufferOutputStream()
+    pyarrow.csv.write_csv(data, sink, pyarrow.csv.WriteOptions(include_header=False))
+    return bytes(sink.getvalue().to_pybytes())

@@ -94,6 +94,12 @@ class Session(abc.ABC):
     async def load(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
         """Bulk-insert rows into a staging table (COPY, or an array insert)."""
 
+    async def load_table(self, table: str, columns: Sequence[str], data: Any) -> None:
+        """Bulk-insert the rows of an Arrow table (its columns in `columns` order) into a
+        staging table; by default as rows (dates as dates)."""
+        rows = list(zip(*(column.to_pylist() for column in data.columns), strict=True))
+        await self.load(table, columns, rows)
+
     @abc.abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """One transaction on this session's connection: committed when the block ends,

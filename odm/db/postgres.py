@@ -18,7 +18,7 @@ import psycopg
 from psycopg import AsyncConnection, AsyncCursor, AsyncServerCursor
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from odm.db.arrow import inlined, load_driver, record_batches
+from odm.db.arrow import inlined, load_driver, record_batches, table_csv
 from odm.db.base import (
     Batch,
     ConstraintViolation,
@@ -321,6 +321,13 @@ class _PostgresSession(Session):
         async with self.conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
             for row in rows:
                 await copy.write_row(row)
+
+    async def load_table(self, table: str, columns: Sequence[str], data: Any) -> None:
+        # pyarrow writes the CSV in a worker thread; the server parses it.
+        text = await anyio.to_thread.run_sync(table_csv, data)
+        copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)".encode()
+        async with self.conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            await copy.write(text)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

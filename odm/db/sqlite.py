@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 
+from odm.db.arrow import table_rows
 from odm.db.base import (
     Batch,
     ConstraintViolation,
@@ -357,6 +358,15 @@ class _SQLiteSession(Session):
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
         self.staged += len(rows)
         await self.call(self._load, sql, rows)
+
+    async def load_table(self, table: str, columns: Sequence[str], data: Any) -> None:
+        marks = ", ".join("?" for _ in columns)
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        self.staged += int(data.num_rows)
+        await self.call(self._load_table, sql, data)
+
+    def _load_table(self, sql: str, data: Any) -> None:
+        self._load(sql, table_rows(data, dates_as_text=True))
 
     def _load(self, sql: str, rows: Sequence[Row]) -> None:
         with _errors():

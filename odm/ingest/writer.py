@@ -40,6 +40,8 @@ SMALL_WRITE = 20
 SET_SUMS_ROWS = 1000
 # Writes of at most this many rows count their repeated keys while staging them.
 SMALL_KEYS = 1000
+# NDJSON blocks of at least this many records are read in columns (odm.ingest.columns).
+MIN_COLUMNAR_ROWS = 256
 
 
 class Staged(NamedTuple):
@@ -50,10 +52,38 @@ class Staged(NamedTuple):
     fieldset: int
 
 
+class Columns(NamedTuple):
+    """Accepted rows in columns: an Arrow table with the target's columns in order (typed
+    as odm.ingest.columns.ARROW_TYPES), and the bits of the columns every row gave (see
+    odm.queries.ingest)."""
+
+    table: Any  # pyarrow.Table
+    fieldset: int
+
+    @property
+    def rows(self) -> int:
+        """How many rows."""
+        return int(self.table.num_rows)
+
+    def keys(self, key: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        """Each row's key, as the row path's values are (ids and dates)."""
+        return list(zip(*(self.table.column(name).to_pylist() for name in key), strict=True))
+
+    def staged(self, names: tuple[str, ...], position: int) -> Any:
+        """The rows as loaded into the staging table (`names`: its columns): numbered from
+        `position`, with their fieldset."""
+        import pyarrow as pa  # loaded by the first columnar write (odm.ingest.columns)
+
+        rows = self.rows
+        numbers = pa.array(range(position, position + rows), pa.int64())
+        fieldsets = pa.repeat(pa.scalar(self.fieldset, pa.int64()), rows)
+        return pa.table([numbers, fieldsets, *self.table.columns], names=list(names))
+
+
 async def write(
     db: Database,
     target: Target,
-    batches: AsyncIterable[Sequence[Staged]],
+    batches: AsyncIterable[Sequence[Staged] | Columns],
     before: Sequence[Step] = (),
     after: Sequence[Step] = (),
     commit: Callable[[], bool] = lambda: True,
@@ -92,16 +122,21 @@ class _Keys:
 
     def __init__(self, target: Target) -> None:
         columns = list(target.types)
+        self.key = target.key
         self.positions = [columns.index(column) for column in target.key]
         self.seen: Counter[tuple[Any, ...]] | None = Counter()
         self.staged = 0
 
-    def add(self, batch: Sequence[Staged]) -> None:
+    def add(self, batch: Sequence[Staged] | Columns) -> None:
         """Note a batch's keys (while the write is still small)."""
-        self.staged += len(batch)
+        self.staged += batch.rows if isinstance(batch, Columns) else len(batch)
         if self.staged > SMALL_KEYS:
             self.seen = None
-        elif self.seen is not None:
+        if self.seen is None:
+            return
+        if isinstance(batch, Columns):
+            self.seen.update(batch.keys(self.key))
+        else:
             self.seen.update(tuple(row.values[p] for p in self.positions) for row in batch)
 
     def repeated(self) -> int | None:
@@ -114,25 +149,31 @@ class _Keys:
 async def _stage_all(
     session: Session,
     target: Target,
-    batches: AsyncIterable[Sequence[Staged]],
+    batches: AsyncIterable[Sequence[Staged] | Columns],
     keys: _Keys,
 ) -> None:
     """Load every batch into the staging table, each while the next is read: memory holds
     the batch being loaded and the one being read."""
     loading: asyncio.Task[None] | None = None
     position = 0
+    table, columns = ingest.staging_table(target), ingest.staged_columns(target)
     try:
         async for batch in batches:
             keys.add(batch)
-            rows = [(position + i, row.fieldset, *row.values) for i, row in enumerate(batch)]
-            position += len(rows)
+            load: Awaitable[None] | None = None
+            if isinstance(batch, Columns):
+                if batch.rows:
+                    load = session.load_table(table, columns, batch.staged(columns, position))
+                position += batch.rows
+            else:
+                rows = [(position + i, row.fieldset, *row.values) for i, row in enumerate(batch)]
+                position += len(rows)
+                load = session.load(table, columns, rows) if rows else None
             del batch
             if loading is not None:
                 await loading
-            if rows:
-                load = session.load(
-                    ingest.staging_table(target), ingest.staged_columns(target), rows
-                )
+                loading = None
+            if load is not None:
                 loading = asyncio.ensure_future(load)
         if loading is not None:
             await loading

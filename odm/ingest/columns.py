@@ -1,0 +1,185 @@
+"""Reading a block of NDJSON records in columns: the fast path of large writes.
+
+pyarrow's JSON reader parses the block in compiled code (off the event loop, without the
+GIL), and each column is checked and converted as a whole. A block takes this path only when
+every record in it is ordinary: one object per line, fields that are columns of the target,
+no null, values of their column's type inside its usual range, wells and divisions known and
+in scope. Anything else (a record to reject, a value to warn about, a null, a well named by
+another identifier) makes `read` answer None, and the block is read record by record
+(odm.ingest.records), which gives the reasons. So both paths accept, convert and store the
+same rows: the values are the same IEEE doubles, dates and text.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+
+from odm.ingest.records import MAX_ID, MAX_TEXT, RecordReader
+from odm.ingest.targets import INF, MAX_MAGNITUDE
+from odm.ingest.writer import MIN_COLUMNAR_ROWS, Columns
+
+ARROW_TYPES = {
+    "float": pa.float64(),
+    "int": pa.int64(),
+    "date": pa.date32(),
+    "month": pa.date32(),
+    "text": pa.string(),
+}
+# Text the fast path takes as it is: printable ASCII at both ends (so that stripping it, as
+# the row path does, changes nothing) and no control character anywhere.
+PLAIN_ENDS = r"^[!-~](.*[!-~])?$"
+CONTROL = r"[\x00-\x1f\x7f]"
+
+
+class ColumnReader:
+    """The fast path's reader of one write, with the same rules as its RecordReader."""
+
+    def __init__(self, reader: RecordReader) -> None:
+        self.reader = reader
+        target = reader.target
+        self.target = target
+        self.known_wells = (
+            pa.array(sorted(reader.wells.divisions), pa.int64()) if reader.wells else None
+        )
+        self.divisions = pa.array(sorted(reader.divisions), pa.int64())
+        # Key dates are read as text (else pyarrow would make them timestamps); a key
+        # column left out is then all null, and the block takes the row path.
+        dates = [n for n in target.key if target.types[n] in ("date", "month")]
+        self.options = pj.ParseOptions(
+            explicit_schema=pa.schema([(n, pa.string()) for n in dates]),
+            unexpected_field_behavior="infer",
+        )
+
+    def read(self, block: bytes) -> Columns | None:
+        """The block's rows in columns, or None when it must be read record by record.
+        `block` holds whole lines, each ending with a newline."""
+        lines = block.count(b"\n")
+        if lines < MIN_COLUMNAR_ROWS or not _one_object_per_line(block, lines):
+            return None
+        options = pj.ReadOptions(use_threads=False, block_size=max(len(block), 1 << 20))
+        try:
+            table = pj.read_json(
+                io.BytesIO(block), read_options=options, parse_options=self.options
+            )
+        except (pa.ArrowException, UnicodeDecodeError):
+            return None
+        if table.num_rows != lines:  # two objects on a line: not one record per line
+            return None
+        return self._checked(table)
+
+    def _checked(self, table: Any) -> Columns | None:
+        reader, types = self.reader, self.target.types
+        given: dict[str, Any] = {}
+        for name, column in zip(table.column_names, table.columns, strict=True):
+            kind = types.get(name)
+            if kind is None or column.null_count:
+                return None
+            converted = self._column(name, kind, column)
+            if converted is None:
+                return None
+            given[name] = converted
+        rows = table.num_rows
+        columns, fieldset = [], reader.default_bits
+        for name, default in zip(reader.columns, reader.template, strict=True):
+            kind = ARROW_TYPES[types[name]]
+            if name in given:
+                columns.append(given[name])
+                fieldset |= reader.bits[name]
+            elif name in self.target.key and default is None:
+                return None  # the key is missing: the row path names the records
+            else:
+                columns.append(pa.repeat(pa.scalar(default, kind), rows))
+        if reader.names_well:
+            if "well_id" not in given:
+                return None
+            fieldset |= reader.well_bit
+        if self.target.needs_division and not _all_in(given.get("division_id"), self.divisions):
+            return None
+        return Columns(pa.table(columns, names=reader.columns), fieldset)
+
+    def _column(self, name: str, kind: str, column: Any) -> Any:
+        """The column converted to its stored type and units, or None unless every value
+        is ordinary."""
+        if kind == "float":
+            return self._number(name, column)
+        if kind == "int":
+            if column.type != pa.int64() or not _between(column, 1, MAX_ID):
+                return None
+            if name == "well_id" and not _all_in(column, self.known_wells):
+                return None
+            return column
+        if kind in ("date", "month"):
+            return _dates(column, month=kind == "month")
+        if column.type != pa.string() or not _plain_text(column):
+            return None
+        choices = self.target.choices.get(name)
+        if choices is not None and not _all_in(column, pa.array(sorted(choices))):
+            return None
+        return column
+
+    def _number(self, name: str, column: Any) -> Any:
+        if column.type not in (pa.int64(), pa.float64()):
+            return None
+        reader = self.reader
+        low, high = self.target.bounds(name)
+        usual_low, usual_high = self.target.usual.get(name, (-INF, INF))
+        low, high = max(low, usual_low, -MAX_MAGNITUDE), min(high, usual_high, MAX_MAGNITUDE)
+        raw = column.cast(pa.float64(), safe=False)  # as float(value) rounds a big integer
+        factor = reader.factors.get(name, 1.0)
+        converted = raw if factor == 1.0 else pc.multiply(raw, factor)
+        if not (_between(raw, low, high) and _between(converted, low, high)):
+            return None  # NaN and infinities (which JSON has not) fail here too
+        return converted
+
+
+def _one_object_per_line(block: bytes, lines: int) -> bool:
+    """Whether every line starts an object (no blank line, no other value): the records are
+    then the lines, counted as the row path counts them."""
+    return block[:1] == b"{" and block.count(b"\n{") == lines - 1 and block[-1:] == b"\n"
+
+
+def _between(column: Any, low: float, high: float) -> bool:
+    inside = pc.and_(pc.greater_equal(column, low), pc.less_equal(column, high))
+    return bool(pc.all(inside).as_py())
+
+
+def _all_in(column: Any, values: Any) -> bool:
+    if column is None or values is None:
+        return False
+    return bool(pc.all(pc.is_in(column, value_set=values)).as_py())
+
+
+def _dates(column: Any, month: bool) -> Any:
+    """ISO dates (YYYY-MM-DD; a month also YYYY-MM, or its first day) as dates, or None."""
+    if column.type != pa.string():
+        return None
+    lengths = pc.utf8_length(column)
+    if month:
+        first_days = pc.binary_join_element_wise(column, "-01", "")
+        column = pc.if_else(pc.equal(lengths, 7), first_days, column)
+        lengths = pc.utf8_length(column)
+    if not _between(lengths, 10, 10):
+        return None
+    parsed = pc.strptime(column, format="%Y-%m-%d", unit="s", error_is_null=True)
+    if parsed.null_count or not _between(pc.year(parsed), 1, 9999):
+        return None
+    # strptime takes what fromisoformat would not (a day without its zero): the text must be
+    # the date's own.
+    if not bool(pc.all(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), column)).as_py()):
+        return None
+    if month and not _between(pc.day(parsed), 1, 1):
+        return None
+    return parsed.cast(pa.date32())
+
+
+def _plain_text(column: Any) -> bool:
+    if not _between(pc.utf8_length(column), 1, MAX_TEXT):
+        return False
+    if not bool(pc.all(pc.match_substring_regex(column, PLAIN_ENDS)).as_py()):
+        return False
+    return not bool(pc.any(pc.match_substring_regex(column, CONTROL)).as_py())
