@@ -70,15 +70,22 @@ class ColumnReader:
             return None
         if table.num_rows != lines:  # two objects on a line: not one record per line
             return None
-        return self._checked(table)
+        return self._checked(table, block, lines)
 
-    def _checked(self, table: Any) -> Columns | None:
+    def _checked(self, table: Any, block: bytes, lines: int) -> Columns | None:
         reader, types = self.reader, self.target.types
         given: dict[str, Any] = {}
         for name, column in zip(table.column_names, table.columns, strict=True):
             kind = types.get(name)
-            if kind is None or column.null_count:
+            if kind is None:
                 return None
+            if column.null_count:
+                # A null clears the stored value, a field left out keeps it: nulls are
+                # taken only in a column every record gives, and never in the key.
+                if name in self.target.key or not _in_every_line(block, name, lines):
+                    return None
+                if column.type == pa.null():
+                    column = pa.nulls(len(column), ARROW_TYPES[kind])
             converted = self._column(name, kind, column)
             if converted is None:
                 return None
@@ -143,15 +150,24 @@ def _one_object_per_line(block: bytes, lines: int) -> bool:
     return block[:1] == b"{" and block.count(b"\n{") == lines - 1 and block[-1:] == b"\n"
 
 
+def _in_every_line(block: bytes, name: str, lines: int) -> bool:
+    """Whether every line (of one record each) gives the field: its name followed by a
+    colon appears once per line. It cannot appear inside a text value (whose quotes are
+    escaped), and a record naming a field twice is refused by the parser; a name written
+    otherwise (with an escape, or a space before the colon) is not counted, so the block
+    takes the row path."""
+    return block.count(b'"' + name.encode() + b'":') == lines
+
+
 def _between(column: Any, low: float, high: float) -> bool:
     inside = pc.and_(pc.greater_equal(column, low), pc.less_equal(column, high))
-    return bool(pc.all(inside).as_py())
+    return bool(pc.all(inside, min_count=0).as_py())
 
 
 def _all_in(column: Any, values: Any) -> bool:
     if column is None or values is None:
         return False
-    return bool(pc.all(pc.is_in(column, value_set=values)).as_py())
+    return bool(pc.all(pc.is_in(column, value_set=values), min_count=0).as_py())
 
 
 def _dates(column: Any, month: bool) -> Any:
@@ -170,7 +186,9 @@ def _dates(column: Any, month: bool) -> Any:
         return None
     # strptime takes what fromisoformat would not (a day without its zero): the text must be
     # the date's own.
-    if not bool(pc.all(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), column)).as_py()):
+    if not bool(
+        pc.all(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), column), min_count=0).as_py()
+    ):
         return None
     if month and not _between(pc.day(parsed), 1, 1):
         return None
@@ -180,6 +198,6 @@ def _dates(column: Any, month: bool) -> Any:
 def _plain_text(column: Any) -> bool:
     if not _between(pc.utf8_length(column), 1, MAX_TEXT):
         return False
-    if not bool(pc.all(pc.match_substring_regex(column, PLAIN_ENDS)).as_py()):
+    if not bool(pc.all(pc.match_substring_regex(column, PLAIN_ENDS), min_count=0).as_py()):
         return False
-    return not bool(pc.any(pc.match_substring_regex(column, CONTROL)).as_py())
+    return not bool(pc.any(pc.match_substring_regex(column, CONTROL), min_count=0).as_py())
