@@ -68,6 +68,12 @@ POOL_SIZE = Gauge(
     "Database connections open (PostgreSQL and Oracle pools).",
     multiprocess_mode="livesum",
 )
+INGEST_BLOCKS = Counter(
+    "odm_ingest_blocks",
+    "Blocks of NDJSON lines written, by table and how they were read: in columns (the fast "
+    "path) or record by record (a small block, or one with a record to reject or warn about).",
+    ["table", "read"],
+)
 INGEST_ROWS = Counter(
     "odm_ingest_rows",
     "Rows committed by the write API and file imports, by table and outcome (inserted, "

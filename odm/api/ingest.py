@@ -24,6 +24,7 @@ from odm.ingest.records import MAX_ID, MAX_MAGNITUDE, RecordError, RecordReader
 from odm.ingest.targets import WELL_IDENTIFIERS, Target
 from odm.ingest.wells import WellKeyCache
 from odm.ingest.writer import MIN_COLUMNAR_ROWS, Columns, Counts, Staged, write
+from odm.metrics import INGEST_BLOCKS
 from odm.queries import load_sql
 from odm.units import UnitSystem
 
@@ -130,14 +131,17 @@ async def _accepted(
         return
     columns: ColumnReader | None = None
     position = 0
+    table = reader.target.table
     async for block in body.blocks():
         if block.count(b"\n") >= MIN_COLUMNAR_ROWS:
             columns = columns or _column_reader(reader)
             read = await anyio.to_thread.run_sync(columns.read, block)
             if read is not None:
+                INGEST_BLOCKS.labels(table, "columns").inc()
                 position += read.rows
                 yield read
                 continue
+        INGEST_BLOCKS.labels(table, "records").inc()
         records = records_in(block, position)
         position += len(records)
         yield _rows(records, reader, rejections)
