@@ -66,11 +66,11 @@ class ColumnReader:
             table = pj.read_json(
                 io.BytesIO(block), read_options=options, parse_options=self.options
             )
-        except (pa.ArrowException, UnicodeDecodeError):
+            if table.num_rows != lines:  # two objects on a line: not one record per line
+                return None
+            return self._checked(table, block, lines)
+        except (pa.ArrowException, UnicodeDecodeError):  # a field name not UTF-8, say
             return None
-        if table.num_rows != lines:  # two objects on a line: not one record per line
-            return None
-        return self._checked(table, block, lines)
 
     def _checked(self, table: Any, block: bytes, lines: int) -> Columns | None:
         reader, types = self.reader, self.target.types
