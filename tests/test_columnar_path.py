@@ -8,14 +8,11 @@ import datetime as dt
 import io
 import math
 import random
-import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import adbc_driver_postgresql
-import anyio.to_thread
 import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -24,7 +21,6 @@ from fastapi.testclient import TestClient
 
 from odm.api.column_streams import WRITERS as COLUMN_WRITERS
 from odm.app import create_app
-from odm.db import arrow
 from odm.db.arrow import record_batches
 from odm.db.base import Batch, DatabaseUnavailable
 from odm.demo import DemoData
@@ -221,44 +217,3 @@ def test_a_database_that_refuses_the_columnar_connection_is_unavailable() -> Non
             asyncio.run(first_batch())
         finally:
             admin.execute(f"DROP ROLE {role}".encode())
-
-
-def test_the_next_batch_is_fetched_while_the_caller_holds_this_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The driver reads the next batch in its worker thread while the caller writes this
-    one (two cores at once); closing the stream then waits for that read and closes the
-    export's connection."""
-    reads = threading.Semaphore(0)
-    read_next = arrow._Query.next
-
-    def counted(query: Any) -> Any:
-        batch = read_next(query)
-        reads.release()
-        return batch
-
-    monkeypatch.setattr(arrow._Query, "next", counted)
-    sql = "SELECT n FROM generate_series(1, 200000) AS n"
-    options = {"adbc.postgresql.batch_size_hint_bytes": "16384"}  # many small batches
-    with postgres_database() as url, psycopg.connect(url, autocommit=True) as admin:
-
-        async def hold_the_first() -> bool:
-            batches = record_batches(lambda: adbc_driver_postgresql.connect(url), (), sql, options)
-            try:
-                first = await anext(batches)
-                assert 0 < first.num_rows < 200000
-                assert reads.acquire(timeout=0)  # the read that gave it
-                # The next read ends without the caller asking for it.
-                return await anyio.to_thread.run_sync(lambda: reads.acquire(timeout=30))
-            finally:
-                await batches.aclose()
-
-        assert asyncio.run(hold_the_first())
-        others = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        others += "AND pid <> pg_backend_pid()"
-        for _ in range(100):  # a backend leaves pg_stat_activity just after its client
-            row = admin.execute(others.encode()).fetchone()
-            if row is not None and row[0] == 0:
-                break
-            time.sleep(0.1)
-        assert row == (0,)

@@ -9,7 +9,6 @@ column names travel in each batch's schema, as they do in a `Batch`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import re
@@ -133,26 +132,16 @@ async def record_batches(
     """The batches of one query on a new ADBC connection (`statements`, session settings,
     run first; the first batch is yielded even when the result is empty)."""
     query = await _in_thread(_Query, open_database)
-    # The next batch is fetched (in a worker thread) while the caller writes this one: the
-    # driver and the encoder work on two cores at once. At most two batches are held.
-    fetching: asyncio.Task[Any] | None = None
     try:
         await _in_thread(query.run, statements, sql, options)
-        fetching = asyncio.ensure_future(_in_thread(query.next))
-        batch = await fetching
-        if batch is None:
-            fetching = None
-            yield query.no_rows()
-        while batch is not None:
-            fetching = asyncio.ensure_future(_in_thread(query.next))
+        empty = True
+        while (batch := await _in_thread(query.next)) is not None:
+            empty = False
             yield batch
-            batch = await fetching
-        fetching = None
+        if empty:
+            yield query.no_rows()
     finally:
         with anyio.CancelScope(shield=True):
-            if fetching is not None:  # the driver's connection serves one call at a time
-                with contextlib.suppress(Exception):
-                    await asyncio.shield(fetching)
             await anyio.to_thread.run_sync(query.close)
 
 
