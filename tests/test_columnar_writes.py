@@ -105,6 +105,11 @@ def test_monthly_targets_read_months_text_and_defaults_in_columns() -> None:
     ]
     got = _rows_of(_ndjson(records), reader)
     assert got == [reader.read(r).values for r in records]
+    for month in ("2031-03-02", "2031-13", "2031-3", "2031-03-1"):
+        odd = [*records[1:], records[0] | {"month": month}]
+        assert _rows_of(_ndjson(odd), reader) is None, month
+        with pytest.raises(RecordError):
+            reader.read(odd[-1])
     prices = [
         {"product": "oil", "month": f"{2000 + n // 12}-{1 + n % 12:02d}", "price": 70}
         for n in range(MIN_COLUMNAR_ROWS)
@@ -127,6 +132,8 @@ UNORDINARY = {
     "a date fromisoformat refuses": ('"2031-01-05"', '"2031-1-5"'),
     "a day that does not exist": ('"2031-01-05"', '"2031-02-30"'),
     "a date with a time": ('"2031-01-05"', '"2031-01-05T00:00"'),
+    "a year before 1": ('"2031-01-05"', '"0000-01-05"'),
+    "a date without dashes": ('"2031-01-05"', '"20310105"'),
     "NaN": ('"hours_on":24', '"hours_on":NaN'),
     "Infinity": ('"hours_on":24', '"hours_on":Infinity'),
     "two records on a line": ("}\n{", "} {"),

@@ -12,6 +12,7 @@ same rows: the values are the same IEEE doubles, dates and text.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -34,6 +35,9 @@ ARROW_TYPES = {
 # the row path does, changes nothing) and no control character anywhere.
 PLAIN_ENDS = r"^[!-~](.*[!-~])?$"
 CONTROL = r"[\x00-\x1f\x7f]"
+# The days a Python date can hold, as days since 1970-01-01 (Arrow's date32).
+FIRST_DAY = (dt.date(1, 1, 1) - dt.date(1970, 1, 1)).days
+LAST_DAY = (dt.date(9999, 12, 31) - dt.date(1970, 1, 1)).days
 
 
 class ColumnReader:
@@ -174,25 +178,19 @@ def _dates(column: Any, month: bool) -> Any:
     """ISO dates (YYYY-MM-DD; a month also YYYY-MM, or its first day) as dates, or None."""
     if column.type != pa.string():
         return None
-    lengths = pc.utf8_length(column)
     if month:
         first_days = pc.binary_join_element_wise(column, "-01", "")
-        column = pc.if_else(pc.equal(lengths, 7), first_days, column)
-        lengths = pc.utf8_length(column)
-    if not _between(lengths, 10, 10):
+        column = pc.if_else(pc.equal(pc.utf8_length(column), 7), first_days, column)
+    days = column.cast(pa.date32())  # ArrowInvalid (the row path then) unless a real day
+    # The cast takes a few forms fromisoformat would not: the text must be the day's own,
+    # in the years a Python date has.
+    if not bool(pc.all(pc.equal(days.cast(pa.string()), column), min_count=0).as_py()):
         return None
-    parsed = pc.strptime(column, format="%Y-%m-%d", unit="s", error_is_null=True)
-    if parsed.null_count or not _between(pc.year(parsed), 1, 9999):
+    if not _between(days.cast(pa.int32()), FIRST_DAY, LAST_DAY):
         return None
-    # strptime takes what fromisoformat would not (a day without its zero): the text must be
-    # the date's own.
-    if not bool(
-        pc.all(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), column), min_count=0).as_py()
-    ):
+    if month and not _between(pc.day(days), 1, 1):
         return None
-    if month and not _between(pc.day(parsed), 1, 1):
-        return None
-    return parsed.cast(pa.date32())
+    return days
 
 
 def _plain_text(column: Any) -> bool:
