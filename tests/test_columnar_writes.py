@@ -335,3 +335,15 @@ def _well_ids(url: str) -> list[int]:
             return [row[0] for row in conn.execute(sql)]
     with psycopg.connect(url) as conn:
         return [row[0] for row in conn.execute(sql.encode())]
+
+
+def test_a_body_whose_last_line_lacks_its_newline_is_read_in_columns(
+    fresh_client: TestClient,
+) -> None:
+    records = _daily(random.Random(8), _wells(fresh_client))
+    in_columns, in_records = _blocks("columns"), _blocks("records")
+    body = _ndjson(records).removesuffix(b"\n")
+    answer = fresh_client.post(DAILY, content=body, headers=NDJSON)
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.json()["inserted"] == ROWS
+    assert (_blocks("columns"), _blocks("records")) == (in_columns + 1, in_records)

@@ -73,7 +73,7 @@ class Body:
 
     async def blocks(self) -> AsyncIterator[bytes]:
         """An NDJSON body in blocks of whole lines, of about BLOCK_BYTES (or the whole body,
-        when smaller): each ends with a newline, but perhaps the last."""
+        when smaller), each ending with a newline."""
         parts: list[bytes] = []
         held = lines = 0
         async for chunk in self.chunks():
@@ -91,8 +91,8 @@ class Body:
             parts = [data[end:]]
             held = len(parts[0])
         data = b"".join(parts)
-        if data:
-            yield data
+        if data:  # the last line may lack its newline: the block is read as if it had one
+            yield data if data.endswith(b"\n") else data + b"\n"
 
     async def _lines(self) -> AsyncIterator[list[Record]]:
         position = 0
