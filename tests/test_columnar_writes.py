@@ -16,6 +16,7 @@ from typing import Any
 import httpx2 as httpx
 import orjson
 import psycopg
+import pyarrow as pa
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
@@ -48,10 +49,10 @@ def _daily(
     rng: random.Random, wells: Sequence[int] = WELLS, first: str = "2031-01-01"
 ) -> list[dict[str, Any]]:
     """Ordinary daily records: every field given, values of every kind JSON has (whole
-    numbers, decimals, 17 significant digits, tiny and huge ones, negative zero), and a
+    numbers, decimals, 17 significant digits, tiny and huge ones), and a
     column of nulls."""
     start = dt.date.fromisoformat(first)
-    values = [0, -0.0, 1, 24, 0.1, 12.5, 1e-300, 5e-324, 123456789.123, 2**40 + 1]
+    values = [0, 1, 24, 0.1, 12.5, 1e-300, 5e-324, 123456789.123, 2**40 + 1]
     records = []
     for n in range(ROWS):
         day = start + dt.timedelta(days=n // len(wells))
@@ -135,6 +136,8 @@ UNORDINARY = {
     "a year before 1": ('"2031-01-05"', '"0000-01-05"'),
     "a date without dashes": ('"2031-01-05"', '"20310105"'),
     "NaN": ('"hours_on":24', '"hours_on":NaN'),
+    "the integer -0 (0 to the row path)": ('"hours_on":24', '"hours_on":-0'),
+    "-0.0": ('"hours_on":24', '"hours_on":-0.0'),
     "Infinity": ('"hours_on":24', '"hours_on":Infinity'),
     "two records on a line": ("}\n{", "} {"),
     "a blank line": ("}\n{", "}\n\n{"),
@@ -157,6 +160,45 @@ def test_a_block_with_anything_unordinary_is_read_record_by_record(case: str) ->
     assert _rows_of(changed, _reader()) is None
 
 
+@pytest.mark.parametrize(
+    ("written", "read_in_columns"),
+    [
+        (b'"water_injected":null', True),  # every record clears it
+        (b"", True),  # no record gives it: the stored value stays
+        (b'"water_injected" : null', False),  # a null written otherwise: not counted
+        (b'"w\\u0061ter_injected":null', False),  # the name escaped
+    ],
+)
+def test_a_column_left_out_is_told_from_a_column_of_nulls(
+    written: bytes, read_in_columns: bool
+) -> None:
+    reader = _reader()
+    records = [r | {"hours_on": 24} for r in _daily(random.Random(9))]
+    block = _ndjson(records).replace(b',"water_injected":null', b"," + written if written else b"")
+    expected = [reader.read(orjson.loads(line)) for line in block.splitlines()]
+    columns = ColumnReader(reader).read(block)
+    if not read_in_columns:
+        assert columns is None
+        return
+    assert columns is not None
+    assert columns.fieldset == expected[0].fieldset
+    got = list(zip(*(c.to_pylist() for c in columns.table.columns), strict=True))
+    assert got == [r.values for r in expected]
+
+
+def test_fields_that_are_not_columns_cost_the_columnar_read_nothing() -> None:
+    """A block of records with ever new field names (each would be a column of the table
+    pyarrow builds) is refused by the parser at the first one."""
+    reader = _reader()
+    lines = [
+        f'{{"well_id":1,"production_date":"2031-01-01","x{n}":1,"y{n}":2}}' for n in range(10_000)
+    ]
+    pool = pa.default_memory_pool()
+    before = pool.max_memory() or 0
+    assert ColumnReader(reader).read(("\n".join(lines) + "\n").encode()) is None
+    assert (pool.max_memory() or 0) - before < 50_000_000
+
+
 def test_text_is_taken_in_columns_only_as_the_row_path_would_store_it() -> None:
     reader = _reader(MONTHLY_PRODUCTION)
     base = {"entity_type": "lease", "month": "2031-03", "division_id": 1}
@@ -165,6 +207,11 @@ def test_text_is_taken_in_columns_only_as_the_row_path_would_store_it() -> None:
     for odd in (" L1", "L1 ", "\u00a0L1", "L\u00011", "", "x" * 201):
         records = [*plain[1:], base | {"entity_key": odd}]
         assert _rows_of(_ndjson(records), reader) is None, odd
+    # UTF-8 that is not Unicode text (an encoded surrogate; past U+10FFFF): orjson refuses
+    # the record, and pyarrow's parser does not.
+    for invalid in (b"\xed\xa0\x80", b"\xf4\x90\x80\x80"):
+        block = _ndjson(plain).replace(b'"L5"', b'"L' + invalid + b'5"')
+        assert _rows_of(block, reader) is None
     wrong_choice = [*plain[1:], base | {"entity_type": "pad", "entity_key": "P"}]
     assert _rows_of(_ndjson(wrong_choice), reader) is None
     other_division = [*plain[1:], base | {"entity_key": "Z", "division_id": 3}]

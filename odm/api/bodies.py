@@ -5,8 +5,9 @@ The body's SHA-256 is taken on the way (for Idempotency-Key)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, NamedTuple
 
 import ijson
@@ -97,9 +98,9 @@ class Body:
     async def _lines(self) -> AsyncIterator[list[Record]]:
         position = 0
         async for block in self.blocks():
-            batch = records_in(block, position)
-            position += len(batch)
-            if batch:
+            records = records_in(block, position)
+            while batch := list(islice(records, ARRAY_BATCH)):
+                position = batch[-1].position
                 yield batch
 
     async def _array(self) -> AsyncIterator[Record]:
@@ -141,15 +142,13 @@ async def _an_array(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         yield chunk
 
 
-def records_in(block: bytes, position: int) -> list[Record]:
-    """The records of a block of NDJSON lines, the first numbered `position` + 1: a record
-    is a line that is not blank."""
-    batch = []
+def records_in(block: bytes, position: int) -> Iterator[Record]:
+    """The records of a block of NDJSON lines, the first numbered `position` + 1, each
+    parsed when taken: a record is a line that is not blank."""
     for line in block.split(b"\n"):
         if line[:1] == b"{" or line.strip():
             position += 1
-            batch.append(_parsed(position, line))
-    return batch
+            yield _parsed(position, line)
 
 
 def _parsed(position: int, line: bytes) -> Record:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
@@ -142,9 +143,10 @@ async def _accepted(
                 yield read
                 continue
         INGEST_BLOCKS.labels(table, "records").inc()
-        records = records_in(block, position)
-        position += len(records)
-        yield _rows(records, reader, rejections)
+        lines = records_in(block, position)  # parsed as taken: a batch at a time
+        while taken := list(islice(lines, batch_rows)):
+            position = taken[-1].position
+            yield _rows(taken, reader, rejections)
 
 
 def _rows(records: Sequence[Record], reader: RecordReader, rejections: Rejections) -> list[Staged]:

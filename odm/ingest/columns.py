@@ -51,12 +51,12 @@ class ColumnReader:
             pa.array(sorted(reader.wells.divisions), pa.int64()) if reader.wells else None
         )
         self.divisions = pa.array(sorted(reader.divisions), pa.int64())
-        # Key dates are read as text (else pyarrow would make them timestamps); a key
-        # column left out is then all null, and the block takes the row path.
-        dates = [n for n in target.key if target.types[n] in ("date", "month")]
+        # Every column typed as stored (dates as their text): a field of another type, or
+        # one that is not a column, fails the parse, before any memory goes to it.
+        parsed = {"float": pa.float64(), "int": pa.int64()}
+        schema = [(n, parsed.get(kind, pa.string())) for n, kind in target.types.items()]
         self.options = pj.ParseOptions(
-            explicit_schema=pa.schema([(n, pa.string()) for n in dates]),
-            unexpected_field_behavior="infer",
+            explicit_schema=pa.schema(schema), unexpected_field_behavior="error"
         )
 
     def read(self, block: bytes) -> Columns | None:
@@ -77,39 +77,31 @@ class ColumnReader:
             return None
 
     def _checked(self, table: Any, block: bytes, lines: int) -> Columns | None:
-        reader, types = self.reader, self.target.types
-        given: dict[str, Any] = {}
-        for name, column in zip(table.column_names, table.columns, strict=True):
-            kind = types.get(name)
-            if kind is None:
-                return None
+        reader, target = self.reader, self.target
+        columns, fieldset = [], reader.default_bits
+        for name, default in zip(reader.columns, reader.template, strict=True):
+            column, kind = table.column(name), target.types[name]
             if column.null_count:
-                # A null clears the stored value, a field left out keeps it: nulls are
-                # taken only in a column every record gives, and never in the key.
-                if name in self.target.key or not _in_every_line(block, name, lines):
+                # A field left out keeps the stored value (a column no record gives is the
+                # default), a null clears it: nulls are taken in a column every record
+                # gives, never in the key.
+                if column.null_count == lines and _left_out(block, name):
+                    if name in target.key:
+                        return None
+                    columns.append(pa.repeat(pa.scalar(default, ARROW_TYPES[kind]), lines))
+                    continue
+                if name in target.key or _lines_giving(block, name) != lines:
                     return None
-                if column.type == pa.null():
-                    column = pa.nulls(len(column), ARROW_TYPES[kind])
             converted = self._column(name, kind, column)
             if converted is None:
                 return None
-            given[name] = converted
-        rows = table.num_rows
-        columns, fieldset = [], reader.default_bits
-        for name, default in zip(reader.columns, reader.template, strict=True):
-            kind = ARROW_TYPES[types[name]]
-            if name in given:
-                columns.append(given[name])
-                fieldset |= reader.bits[name]
-            elif name in self.target.key and default is None:
-                return None  # the key is missing: the row path names the records
-            else:
-                columns.append(pa.repeat(pa.scalar(default, kind), rows))
+            columns.append(converted)
+            fieldset |= reader.bits[name]
         if reader.names_well:
-            if "well_id" not in given:
-                return None
+            if table.column("well_id").null_count:
+                return None  # wells named by another identifier: the row path resolves them
             fieldset |= reader.well_bit
-        if self.target.needs_division and not _all_in(given.get("division_id"), self.divisions):
+        if target.needs_division and not _all_in(table.column("division_id"), self.divisions):
             return None
         return Columns(pa.table(columns, names=reader.columns), fieldset)
 
@@ -141,6 +133,8 @@ class ColumnReader:
         usual_low, usual_high = self.target.usual.get(name, (-INF, INF))
         low, high = max(low, usual_low, -MAX_MAGNITUDE), min(high, usual_high, MAX_MAGNITUDE)
         raw = column.cast(pa.float64(), safe=False)  # as float(value) rounds a big integer
+        if _negative_zeros(raw):
+            return None  # -0 is the integer 0 to the row path, -0.0 the float: both read -0.0
         factor = reader.factors.get(name, 1.0)
         converted = raw if factor == 1.0 else pc.multiply(raw, factor)
         if not (_between(raw, low, high) and _between(converted, low, high)):
@@ -154,13 +148,19 @@ def _one_object_per_line(block: bytes, lines: int) -> bool:
     return block[:1] == b"{" and block.count(b"\n{") == lines - 1 and block[-1:] == b"\n"
 
 
-def _in_every_line(block: bytes, name: str, lines: int) -> bool:
-    """Whether every line (of one record each) gives the field: its name followed by a
-    colon appears once per line. It cannot appear inside a text value (whose quotes are
-    escaped), and a record naming a field twice is refused by the parser; a name written
-    otherwise (with an escape, or a space before the colon) is not counted, so the block
-    takes the row path."""
-    return block.count(b'"' + name.encode() + b'":') == lines
+def _left_out(block: bytes, name: str) -> bool:
+    """Whether no line gives the field: its quoted name appears nowhere in the block. A
+    column's name (letters, digits, underscores) can be written otherwise only with a \\u
+    escape, and the block has none."""
+    return b"\\u" not in block and block.count(b'"' + name.encode() + b'"') == 0
+
+
+def _lines_giving(block: bytes, name: str) -> int:
+    """How many lines (of one record each) give the field: its name followed by a colon,
+    counted. It cannot appear inside a text value (whose quotes are escaped), and a record
+    naming a field twice is refused by the parser; a name written otherwise (with an escape,
+    or a space before the colon) is not counted, so that the block takes the row path."""
+    return block.count(b'"' + name.encode() + b'":')
 
 
 def _between(column: Any, low: float, high: float) -> bool:
@@ -193,7 +193,13 @@ def _dates(column: Any, month: bool) -> Any:
     return days
 
 
+def _negative_zeros(column: Any) -> bool:
+    negative = pc.and_(pc.equal(column, 0.0), pc.less(pc.divide(1.0, column), 0.0))
+    return bool(pc.any(negative, min_count=0).as_py())
+
+
 def _plain_text(column: Any) -> bool:
+    column.validate(full=True)  # ArrowInvalid (the row path then) unless UTF-8 throughout
     if not _between(pc.utf8_length(column), 1, MAX_TEXT):
         return False
     if not bool(pc.all(pc.match_substring_regex(column, PLAIN_ENDS), min_count=0).as_py()):
