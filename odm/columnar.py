@@ -180,6 +180,21 @@ def double_scalar(value: float) -> pa.Scalar:
     return pa.Array.from_buffers(pa.float64(), 1, [None, pa.py_buffer(values)])[0]
 
 
+@functools.cache
+def int_scalar(value: int) -> pa.Scalar:
+    """An int64 scalar, from a one-value array."""
+    return int_array([value])[0]
+
+
+def int_array(values: Sequence[int] | range) -> pa.Array:
+    """An int64 array of Python integers (a range without making them)."""
+    if isinstance(values, range):
+        data = np.arange(values.start, values.stop, values.step, dtype=np.int64)
+    else:
+        data = np.array(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+
+
 def text_array(texts: Sequence[str]) -> pa.Array:
     """A string array of Python strings."""
     encoded = [text.encode() for text in texts]

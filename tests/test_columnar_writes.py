@@ -9,6 +9,8 @@ import datetime as dt
 import random
 import re
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Sequence
 from contextlib import closing
 from typing import Any
@@ -394,3 +396,47 @@ def test_a_body_whose_last_line_lacks_its_newline_is_read_in_columns(
     assert answer.status_code == 200, answer.text[:300]
     assert answer.json()["inserted"] == ROWS
     assert (_blocks("columns"), _blocks("records")) == (in_columns + 1, in_records)
+
+
+PANDAS_FREE = """
+import sys, orjson, datetime as dt
+from odm.ingest import targets
+from odm.ingest.records import RecordReader
+from odm.ingest.wells import WellKeys
+from odm.ingest.columns import ColumnReader
+from odm.queries.compose import ALL_DIVISIONS
+from odm.units import UnitSystem
+from odm.db.arrow import table_csv, table_rows
+daily = RecordReader(
+    targets.DAILY_PRODUCTION, UnitSystem.METRIC, WellKeys(divisions={1: 1, 2: 1}), ALL_DIVISIONS
+)
+start = dt.date(2030, 1, 1)
+block = b"".join(
+    orjson.dumps({"well_id": 1 + n % 2, "production_date": str(start + dt.timedelta(days=n // 2)),
+                  "oil": n * 1.5, "water_injected": None}) + b"\\n"
+    for n in range(1000)
+)
+read = ColumnReader(daily).read(block)
+staged = read.staged(("n", "fieldset", *targets.DAILY_PRODUCTION.types), 0)
+table_csv(staged), table_rows(staged, True), read.keys(("well_id", "production_date"))
+monthly = RecordReader(
+    targets.MONTHLY_PRODUCTION, UnitSystem.FIELD, WellKeys(), ALL_DIVISIONS,
+    {"source": "api:x"}, frozenset({1}),
+)
+lines = b"".join(
+    orjson.dumps({"entity_type": "well", "entity_key": f"K{n}", "month": "2031-03",
+                  "division_id": 1, "oil": 1.5}) + b"\\n"
+    for n in range(300)
+)
+assert ColumnReader(monthly).read(lines) is not None
+print("pandas" in sys.modules)
+"""
+
+
+def test_the_columnar_write_path_never_loads_pandas() -> None:
+    """pyarrow imports pandas, where installed, when it converts a Python value (`pa.array`,
+    `pa.scalar`, a number in a compute call): about 50 MB more in a server that writes."""
+    ran = subprocess.run(
+        [sys.executable, "-c", PANDAS_FREE], capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.strip() == "False", ran.stderr

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
+from odm.columnar import double_scalar, int_array, int_scalar, text_array, text_scalar
 from odm.ingest.records import MAX_ID, MAX_TEXT, RecordReader
 from odm.ingest.targets import INF, MAX_MAGNITUDE
 from odm.ingest.writer import MIN_COLUMNAR_ROWS, Columns
@@ -47,10 +48,8 @@ class ColumnReader:
         self.reader = reader
         target = reader.target
         self.target = target
-        self.known_wells = (
-            pa.array(sorted(reader.wells.divisions), pa.int64()) if reader.wells else None
-        )
-        self.divisions = pa.array(sorted(reader.divisions), pa.int64())
+        self.known_wells = int_array(sorted(reader.wells.divisions)) if reader.wells else None
+        self.divisions = int_array(sorted(reader.divisions))
         # Every column typed as stored (dates as their text): a field of another type, or
         # one that is not a column, fails the parse, before any memory goes to it.
         parsed = {"float": pa.float64(), "int": pa.int64()}
@@ -88,7 +87,7 @@ class ColumnReader:
                 if column.null_count == lines and _left_out(block, name):
                     if name in target.key:
                         return None
-                    columns.append(pa.repeat(pa.scalar(default, ARROW_TYPES[kind]), lines))
+                    columns.append(_repeated(default, ARROW_TYPES[kind], lines))
                     continue
                 if name in target.key or _lines_giving(block, name) != lines:
                     return None
@@ -121,7 +120,7 @@ class ColumnReader:
         if column.type != pa.string() or not _plain_text(column):
             return None
         choices = self.target.choices.get(name)
-        if choices is not None and not _all_in(column, pa.array(sorted(choices))):
+        if choices is not None and not _all_in(column, text_array(sorted(choices))):
             return None
         return column
 
@@ -136,10 +135,18 @@ class ColumnReader:
         if _negative_zeros(raw):
             return None  # -0 is the integer 0 to the row path, -0.0 the float: both read -0.0
         factor = reader.factors.get(name, 1.0)
-        converted = raw if factor == 1.0 else pc.multiply(raw, factor)
+        converted = raw if factor == 1.0 else pc.multiply(raw, double_scalar(factor))
         if not (_between(raw, low, high) and _between(converted, low, high)):
             return None  # NaN and infinities (which JSON has not) fail here too
         return converted
+
+
+def _repeated(value: object, kind: Any, count: int) -> Any:
+    """`count` copies of a default value (None: nulls)."""
+    if value is None:
+        return pa.nulls(count, kind)
+    scalars = {pa.float64(): double_scalar, pa.int64(): int_scalar, pa.string(): text_scalar}
+    return pa.repeat(scalars[kind](value), count)
 
 
 def _one_object_per_line(block: bytes, lines: int) -> bool:
@@ -164,7 +171,9 @@ def _lines_giving(block: bytes, name: str) -> int:
 
 
 def _between(column: Any, low: float, high: float) -> bool:
-    inside = pc.and_(pc.greater_equal(column, low), pc.less_equal(column, high))
+    inside = pc.and_(
+        pc.greater_equal(column, double_scalar(low)), pc.less_equal(column, double_scalar(high))
+    )
     return bool(pc.all(inside, min_count=0).as_py())
 
 
@@ -179,8 +188,9 @@ def _dates(column: Any, month: bool) -> Any:
     if column.type != pa.string():
         return None
     if month:
-        first_days = pc.binary_join_element_wise(column, "-01", "")
-        column = pc.if_else(pc.equal(pc.utf8_length(column), 7), first_days, column)
+        first_days = pc.binary_join_element_wise(column, text_scalar("-01"), text_scalar(""))
+        seven = pc.equal(pc.utf8_length(column), int_scalar(7))
+        column = pc.if_else(seven, first_days, column)
     days = column.cast(pa.date32())  # ArrowInvalid (the row path then) unless a real day
     # The cast takes a few forms fromisoformat would not: the text must be the day's own,
     # in the years a Python date has.
@@ -194,7 +204,8 @@ def _dates(column: Any, month: bool) -> Any:
 
 
 def _negative_zeros(column: Any) -> bool:
-    negative = pc.and_(pc.equal(column, 0.0), pc.less(pc.divide(1.0, column), 0.0))
+    zero, one = double_scalar(0.0), double_scalar(1.0)
+    negative = pc.and_(pc.equal(column, zero), pc.less(pc.divide(one, column), zero))
     return bool(pc.any(negative, min_count=0).as_py())
 
 

@@ -72,11 +72,14 @@ class Columns(NamedTuple):
     def staged(self, names: tuple[str, ...], position: int) -> Any:
         """The rows as loaded into the staging table (`names`: its columns): numbered from
         `position`, with their fieldset."""
-        import pyarrow as pa  # loaded by the first columnar write (odm.ingest.columns)
+        # Loaded by the first columnar write (odm.ingest.columns).
+        import pyarrow as pa
+
+        from odm.columnar import int_array, int_scalar
 
         rows = self.rows
-        numbers = pa.array(range(position, position + rows), pa.int64())
-        fieldsets = pa.repeat(pa.scalar(self.fieldset, pa.int64()), rows)
+        numbers = int_array(range(position, position + rows))
+        fieldsets = pa.repeat(int_scalar(self.fieldset), rows)
         return pa.table([numbers, fieldsets, *self.table.columns], names=list(names))
 
 
