@@ -26,7 +26,7 @@ from prometheus_client import REGISTRY
 from bench.ingest import Feed
 from odm.auth.identity import Role
 from odm.db.sqlite import sqlite_path
-from odm.demo import DemoData
+from odm.demo import SEED_DIVISION_ID, DemoData
 from odm.ingest.columns import ColumnReader
 from odm.ingest.records import RecordError, RecordReader
 from odm.ingest.targets import DAILY_PRODUCTION, MONTHLY_PRICE, MONTHLY_PRODUCTION
@@ -440,3 +440,54 @@ def test_the_columnar_write_path_never_loads_pandas() -> None:
         [sys.executable, "-c", PANDAS_FREE], capture_output=True, text=True, check=True
     )
     assert ran.stdout.strip() == "False", ran.stderr
+
+
+def test_a_large_monthly_write_stores_text_months_and_defaults_as_one_by_one(
+    fresh_client: TestClient,
+) -> None:
+    """Monthly rows with text holding commas, quotes and other scripts (PostgreSQL stages
+    them through CSV), months in both forms, metric units and the writer's default source:
+    posted as NDJSON (in columns) and as a JSON array (record by record), stored alike."""
+    def records(suffix: str) -> list[dict[str, Any]]:
+        rng = random.Random(10)  # the same values for both
+        return [
+            {
+                "entity_type": "lease",
+                "entity_key": f'L{n}, "Nord" Åsgard {suffix}',
+                "entity_name": f'Lease {n}, "north" — {suffix}',
+                "month": f"2031-{1 + n % 12:02d}" if n % 2 else f"2031-{1 + n % 12:02d}-01",
+                "division_id": SEED_DIVISION_ID,
+                "oil": rng.uniform(0, 1e4),
+                "gas": rng.choice([0, 1, 2.5, None]),
+                "days_on": rng.choice([0, 15.5, 31]),
+            }
+            for n in range(ROWS)
+        ]
+
+    monthly = "/v1/production/monthly"
+    before = REGISTRY.get_sample_value(
+        "odm_ingest_blocks_total", {"table": "odm_monthly_production", "read": "columns"}
+    )
+    ndjson = fresh_client.post(
+        monthly, params={"units": "metric"}, content=_ndjson(records("c")), headers=NDJSON
+    )
+    assert ndjson.status_code == 200, ndjson.text[:300]
+    assert ndjson.json()["inserted"] == ROWS
+    after = REGISTRY.get_sample_value(
+        "odm_ingest_blocks_total", {"table": "odm_monthly_production", "read": "columns"}
+    )
+    assert (after or 0) == (before or 0) + 1
+    array = fresh_client.post(monthly, params={"units": "metric"}, json=records("r"))
+    assert array.json()["inserted"] == ROWS
+    stored = fresh_client.get(monthly, params={"entity_type": "lease", "limit": 10000}).json()
+    rows = stored["items"] if isinstance(stored, dict) else stored
+    by_path: dict[str, dict[str, Any]] = {"c": {}, "r": {}}
+    for row in rows:
+        suffix = row["entity_key"][-1]
+        key = (row["entity_key"][:-1], row["month"])
+        by_path[suffix][repr(key)] = {
+            k: (v[:-1] if k in ("entity_key", "entity_name") else v) for k, v in row.items()
+        }
+    assert len(by_path["c"]) == ROWS
+    assert by_path["c"] == by_path["r"]
+    assert {r["source"] for r in by_path["c"].values()} == {"api:tests"}
