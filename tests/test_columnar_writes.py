@@ -448,6 +448,7 @@ def test_a_large_monthly_write_stores_text_months_and_defaults_as_one_by_one(
     """Monthly rows with text holding commas, quotes and other scripts (PostgreSQL stages
     them through CSV), months in both forms, metric units and the writer's default source:
     posted as NDJSON (in columns) and as a JSON array (record by record), stored alike."""
+
     def records(suffix: str) -> list[dict[str, Any]]:
         rng = random.Random(10)  # the same values for both
         return [
