@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any, NamedTuple
 
 import ijson
@@ -66,10 +65,8 @@ class Body:
         return self.media_type() in NDJSON_TYPES
 
     def records(self) -> AsyncIterator[list[Record]]:
-        """The body's records, in order, in batches (those of one block of lines, or of the
-        array's next `ARRAY_BATCH` items)."""
-        if self.is_ndjson():
-            return self._lines()
+        """A JSON array body's records, in order, in batches of `ARRAY_BATCH` (NDJSON is read
+        by `blocks`)."""
         return _batched(self._array())
 
     async def blocks(self) -> AsyncIterator[bytes]:
@@ -94,14 +91,6 @@ class Body:
         data = b"".join(parts)
         if data:  # the last line may lack its newline: the block is read as if it had one
             yield data if data.endswith(b"\n") else data + b"\n"
-
-    async def _lines(self) -> AsyncIterator[list[Record]]:
-        position = 0
-        async for block in self.blocks():
-            records = records_in(block, position)
-            while batch := list(islice(records, ARRAY_BATCH)):
-                position = batch[-1].position
-                yield batch
 
     async def _array(self) -> AsyncIterator[Record]:
         position = 0

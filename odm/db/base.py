@@ -97,8 +97,9 @@ class Session(abc.ABC):
     async def load_table(self, table: str, columns: Sequence[str], data: Any) -> None:
         """Bulk-insert the rows of an Arrow table (its columns in `columns` order) into a
         staging table; by default as rows (dates as dates)."""
-        rows = list(zip(*(column.to_pylist() for column in data.columns), strict=True))
-        await self.load(table, columns, rows)
+        from odm.db.arrow import table_rows  # pyarrow: loaded by the first columnar write
+
+        await self.load(table, columns, table_rows(data, dates_as_text=False))
 
     @abc.abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:

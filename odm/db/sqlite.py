@@ -354,16 +354,12 @@ class _SQLiteSession(Session):
             self.conn.execute(sql)
 
     async def load(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        marks = ", ".join("?" for _ in columns)
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
         self.staged += len(rows)
-        await self.call(self._load, sql, rows)
+        await self.call(self._load, _insert(table, columns), rows)
 
     async def load_table(self, table: str, columns: Sequence[str], data: Any) -> None:
-        marks = ", ".join("?" for _ in columns)
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
         self.staged += int(data.num_rows)
-        await self.call(self._load_table, sql, data)
+        await self.call(self._load_table, _insert(table, columns), data)
 
     def _load_table(self, sql: str, data: Any) -> None:
         self._load(sql, table_rows(data, dates_as_text=True))
@@ -501,6 +497,12 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _insert(table: str, columns: Sequence[str]) -> str:
+    """The statement inserting one row of these columns (executemany's)."""
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
 
 @contextmanager

@@ -1,13 +1,14 @@
 """Reading a block of NDJSON records in columns: the fast path of large writes.
 
 pyarrow's JSON reader parses the block in compiled code (off the event loop, without the
-GIL), and each column is checked and converted as a whole. A block takes this path only when
-every record in it is ordinary: one object per line, fields that are columns of the target,
-no null, values of their column's type inside its usual range, wells and divisions known and
-in scope. Anything else (a record to reject, a value to warn about, a null, a well named by
-another identifier) makes `read` answer None, and the block is read record by record
-(odm.ingest.records), which gives the reasons. So both paths accept, convert and store the
-same rows: the values are the same IEEE doubles, dates and text.
+GIL), each column typed as stored, and each column is checked and converted as a whole. A
+block takes this path only when every record in it is ordinary: one object per line, fields
+that are columns of the target, values of their column's type inside its usual range, wells
+and divisions known and in scope, and a column either given by every record (nulls included)
+or by none. Anything else (a record to reject, a value to warn about, a field some records
+leave out, a well named by another identifier) makes `read` answer None, and the block is
+read record by record (odm.ingest.records), which gives the reasons. So both paths accept,
+convert and store the same rows: the values are the same IEEE doubles, dates and text.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ class ColumnReader:
         self.target = target
         self.known_wells = int_array(sorted(reader.wells.divisions)) if reader.wells else None
         self.divisions = int_array(sorted(reader.divisions))
-        # Every column typed as stored (dates as their text): a field of another type, or
-        # one that is not a column, fails the parse, before any memory goes to it.
+        # Every column typed as stored (dates and months as their text): a field of another
+        # type, or one that is not a column, fails the parse before any memory goes to it,
+        # and the checks below need not look at the types.
         parsed = {"float": pa.float64(), "int": pa.int64()}
         schema = [(n, parsed.get(kind, pa.string())) for n, kind in target.types.items()]
         self.options = pj.ParseOptions(
@@ -84,12 +86,12 @@ class ColumnReader:
                 # A field left out keeps the stored value (a column no record gives is the
                 # default), a null clears it: nulls are taken in a column every record
                 # gives, never in the key.
+                if name in target.key:
+                    return None
                 if column.null_count == lines and _left_out(block, name):
-                    if name in target.key:
-                        return None
                     columns.append(_repeated(default, ARROW_TYPES[kind], lines))
                     continue
-                if name in target.key or _lines_giving(block, name) != lines:
+                if _lines_giving(block, name) != lines:
                     return None
             converted = self._column(name, kind, column)
             if converted is None:
@@ -110,28 +112,25 @@ class ColumnReader:
         if kind == "float":
             return self._number(name, column)
         if kind == "int":
-            if column.type != pa.int64() or not _between(column, 1, MAX_ID):
+            if not _between(column, 1, MAX_ID):
                 return None
             if name == "well_id" and not _all_in(column, self.known_wells):
                 return None
             return column
         if kind in ("date", "month"):
             return _dates(column, month=kind == "month")
-        if column.type != pa.string() or not _plain_text(column):
+        if not _plain_text(column):
             return None
         choices = self.target.choices.get(name)
         if choices is not None and not _all_in(column, text_array(sorted(choices))):
             return None
         return column
 
-    def _number(self, name: str, column: Any) -> Any:
-        if column.type not in (pa.int64(), pa.float64()):
-            return None
+    def _number(self, name: str, raw: Any) -> Any:
         reader = self.reader
         low, high = self.target.bounds(name)
         usual_low, usual_high = self.target.usual.get(name, (-INF, INF))
         low, high = max(low, usual_low, -MAX_MAGNITUDE), min(high, usual_high, MAX_MAGNITUDE)
-        raw = column.cast(pa.float64(), safe=False)  # as float(value) rounds a big integer
         if _negative_zeros(raw):
             return None  # -0 is the integer 0 to the row path, -0.0 the float: both read -0.0
         factor = reader.factors.get(name, 1.0)
@@ -178,15 +177,13 @@ def _between(column: Any, low: float, high: float) -> bool:
 
 
 def _all_in(column: Any, values: Any) -> bool:
-    if column is None or values is None:
+    if values is None:  # no wells known to this write
         return False
     return bool(pc.all(pc.is_in(column, value_set=values), min_count=0).as_py())
 
 
 def _dates(column: Any, month: bool) -> Any:
     """ISO dates (YYYY-MM-DD; a month also YYYY-MM, or its first day) as dates, or None."""
-    if column.type != pa.string():
-        return None
     if month:
         first_days = pc.binary_join_element_wise(column, text_scalar("-01"), text_scalar(""))
         seven = pc.equal(pc.utf8_length(column), int_scalar(7))
