@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from bench import chart, feed_report, report
 from bench.datasets import BACKENDS, SIZES, DataSet, ensure_dataset
+from bench.dumps import FORMATS as DUMP_FORMATS
 from bench.machine import busy_cores, describe
 from bench.results import ExportResult, Results
 from bench.scenarios import (
@@ -149,7 +150,7 @@ def _dataset(run: Run, size: str, backend: str) -> DataSet:
 def _exports(data: DataSet, plan: Plan) -> list[Callable[[], ExportResult]]:
     steps = [partial(export_odm, data, plan, fmt) for fmt in plan.formats]
     steps += [partial(export_odm_rows, data, plan, fmt) for fmt in plan.row_formats]
-    steps.append(partial(export_dump, data, plan))
+    steps += [partial(export_dump, data, plan, fmt) for fmt in DUMP_FORMATS[data.backend]]
     if data.rows <= plan.seed_style_max_rows:
         steps.append(partial(export_seed_style, data, plan))
     if data.backend == "sqlite":

@@ -135,16 +135,16 @@ def export_datasette(data: DataSet, plan: Plan) -> ExportResult:
     return _export(data, plan, datasette_server, path, DATASETTE, "csv")
 
 
-def export_dump(data: DataSet, plan: Plan) -> ExportResult:
-    """The database's own JSON dump of the same rows."""
-    runs = [dump(data) for _ in range(plan.runs(data.rows))]
+def export_dump(data: DataSet, plan: Plan, fmt: str = "json") -> ExportResult:
+    """The database's own dump of the same rows in the format."""
+    runs = [dump(data, fmt) for _ in range(plan.runs(data.rows))]
     median = sorted(runs, key=lambda d: d.wall)[len(runs) // 2]
     return ExportResult(
         data.backend,
         data.size,
         data.rows,
         DUMP,
-        "json",
+        fmt,
         median.tool,
         len(runs),
         median.wall,

@@ -88,7 +88,13 @@ def test_baselines_export_the_same_rows(tiny: DataSet, plan: Plan) -> None:
     _plausible(seed, tiny, SEED_STYLE)
     # Same rows and fields: the seed-style body differs from ODM's only in its float text.
     assert abs(seed.size_bytes - odm.size_bytes) < odm.size_bytes * 0.1
-    _plausible(export_dump(tiny, plan), tiny, DUMP)
+    for fmt in dumps.FORMATS[tiny.backend]:
+        floor = export_dump(tiny, plan, fmt)
+        _plausible(floor, tiny, DUMP)
+        assert floor.fmt == fmt
+        if fmt != "json":  # the same rows and columns as ODM's own answer in the format
+            ours = export_odm(tiny, plan, fmt)
+            assert abs(floor.size_bytes - ours.size_bytes) < ours.size_bytes * 0.15
     if tiny.backend == "sqlite":
         _plausible(export_datasette(tiny, plan), tiny, DATASETTE)
 
@@ -101,6 +107,7 @@ def test_fallbacks_without_command_line_tools(
     for module in (dumps, transfer, load):
         monkeypatch.setattr(module.shutil, "which", lambda _name: None)
     assert "no " in export_dump(tiny, plan).tool
+    assert "no " in export_dump(tiny, plan, "csv").tool
     assert export_odm(tiny, plan, "json").tool == "http.client"
     assert small_request_load(tiny, plan, 1)[0].tool == "python threads"
 
