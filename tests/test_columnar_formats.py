@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -161,6 +163,52 @@ def test_parquet_row_groups_are_written_as_they_fill() -> None:
     table = pq.read_table(io.BytesIO(b"".join(parts)))
     assert table["n"].to_pylist() == list(range(3000))
     assert table["day"][0].as_py() == dt.date(2025, 1, 2)
+
+
+def test_parquet_answers_are_what_pyarrows_public_writer_writes() -> None:
+    # ODM calls the writer that `pyarrow.parquet.ParquetWriter` wraps, with that class's
+    # defaults written out (`PARQUET_OPTIONS`): a pyarrow whose defaults move fails here.
+    kinds = {"n": int, "day": dt.date}
+
+    async def chunks() -> bytes:
+        writer = parquet_file(_batches(10, 300), kinds, row_group_rows=1000)
+        return b"".join([chunk async for chunk in writer])
+
+    ours = asyncio.run(chunks())
+    sink = io.BytesIO()
+    schema = pa.schema([("n", pa.int64()), ("day", pa.date32())])
+    days = pa.array([dt.date(2025, 1, 2)] * 1200, pa.date32())
+    with pq.ParquetWriter(sink, schema, use_dictionary=False) as public:
+        for start in (0, 1200, 2400):
+            count = 600 if start == 2400 else 1200
+            numbers = pa.array(range(start, start + count), pa.int64())
+            public.write_table(pa.table([numbers, days[:count]], schema=schema))
+    assert ours == sink.getvalue()
+
+
+PARQUET_WITHOUT_FILESYSTEMS = """
+import asyncio, sys
+from odm.columnar import parquet_file
+from odm.db.base import Batch
+
+async def main():
+    async def batches():
+        yield Batch(("n",), [(1,), (2,)])
+    return b"".join([c async for c in parquet_file(batches(), {"n": int})])
+
+assert asyncio.run(main()).startswith(b"PAR1")
+print(sorted(m for m in ("pyarrow.fs", "pyarrow._s3fs", "pyarrow.parquet") if m in sys.modules))
+"""
+
+
+def test_a_parquet_answer_loads_no_filesystem_module() -> None:
+    """`pyarrow.parquet` imports pyarrow's filesystems (S3's library among them), for files
+    that a streamed answer never opens: 4 MB of a server's peak at 10M rows."""
+    ran = subprocess.run(
+        [sys.executable, "-c", PARQUET_WITHOUT_FILESYSTEMS], capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "[]"
 
 
 def test_polars_and_duckdb_read_the_answers(client: TestClient, tmp_path: Path) -> None:
