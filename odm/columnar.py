@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from array import array
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from typing import Any
 
@@ -62,12 +63,68 @@ def arrow_schema(columns: Sequence[str], kinds: Kinds) -> pa.Schema:
 
 def _array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
     """One column of values as an Arrow array of the kind (SQLite gives dates as ISO text
-    and truth values as 0 and 1)."""
-    if kind == pa.date32() and any(isinstance(v, str) for v in values):
-        return pa.array(values, pa.string()).cast(kind)
+    and truth values as 0 and 1), built from buffers: `pa.array` would import pandas where
+    it is installed (see the end of this module), and is slower for numbers and days."""
+    try:
+        return _filled(values, kind)
+    except (TypeError, AttributeError):  # a null (None) among the values
+        pass
+    nulls = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    if nulls.all():
+        return pa.nulls(len(values), kind)
+    fill = _FILL[kind] if kind != pa.date32() or _texts(values) else dt.date(1970, 1, 1)
+    array = _filled([fill if v is None else v for v in values], kind)
+    validity = pa.py_buffer(np.packbits(~nulls, bitorder="little"))
+    return pa.Array.from_buffers(
+        kind, len(values), [validity, *array.buffers()[1:]], null_count=int(nulls.sum())
+    )
+
+
+# What stands in for a null under the validity bitmap, by kind.
+_FILL: dict[pa.DataType, Any] = {
+    pa.int64(): 0,
+    pa.float64(): 0.0,
+    pa.bool_(): 0,
+    pa.string(): "",
+    pa.date32(): "1970-01-01",
+}
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _texts(values: Sequence[Any]) -> bool:
+    """Whether a column's values are text (SQLite's days), judged by its first non-null."""
+    return isinstance(next((v for v in values if v is not None), ""), str)
+
+
+def _filled(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    """Values without a null as an array of the kind; TypeError at the first null."""
+    count = len(values)
+    if kind == pa.float64():
+        return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(array("d", values))])
+    if kind == pa.int64():
+        return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(array("q", values))])
     if kind == pa.bool_():
-        return pa.array([None if v is None else bool(v) for v in values], kind)
-    return pa.array(values, kind)
+        numbers = pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(array("q", values))])
+        return numbers.cast(kind)
+    if kind == pa.date32() and not _texts(values):
+        days = np.fromiter((v.toordinal() for v in values), dtype=np.int32, count=count)
+        return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(days - _EPOCH_ORDINAL)])
+    strings = _strings(values)
+    return strings.cast(kind) if kind == pa.date32() else strings
+
+
+def _strings(values: Sequence[str]) -> pa.Array:
+    """Text values as a string array (TypeError at a null)."""
+    joined = "".join(values)
+    if joined.isascii():  # one byte a character: the lengths are the texts' own
+        lengths = np.fromiter(map(len, values), dtype=np.int32, count=len(values))
+    else:
+        lengths = np.fromiter((len(v.encode()) for v in values), dtype=np.int32, count=len(values))
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.StringArray.from_buffers(
+        len(values), pa.py_buffer(offsets), pa.py_buffer(joined.encode())
+    )
 
 
 def record_batch(batch: Batch, schema: pa.Schema) -> pa.RecordBatch:

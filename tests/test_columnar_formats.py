@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 
 from odm.app import create_app
 from odm.auth.identity import Role
-from odm.columnar import parquet_file
+from odm.columnar import arrow_schema, parquet_file, record_batch
 from odm.db.base import Batch
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData
 from tests.access import make_key_sync
@@ -184,6 +184,81 @@ def test_parquet_answers_are_what_pyarrows_public_writer_writes() -> None:
             numbers = pa.array(range(start, start + count), pa.int64())
             public.write_table(pa.table([numbers, days[:count]], schema=schema))
     assert ours == sink.getvalue()
+
+
+AWKWARD_COLUMNS: list[tuple[pa.DataType, list[Any]]] = [
+    (pa.int64(), [1, -(2**63), 2**63 - 1, 0]),
+    (pa.int64(), [None, 5, None, 7]),
+    (pa.float64(), [1.5, -0.0, float("nan"), float("inf"), 1e-300, 3]),
+    (pa.float64(), [None, None, None]),
+    (pa.float64(), [0.1, None, 2.5]),
+    (pa.bool_(), [True, False, None, True]),
+    (pa.bool_(), [1, 0, 1]),  # SQLite's truth values
+    (pa.string(), ["Brent", "", "Ekofisk 2/4-K", "Åsgard", "Frøy ✓", "15/9-F-1 C"]),
+    (pa.string(), [None, "a", None]),
+    (pa.string(), []),
+    (pa.date32(), ["2025-01-02", "1900-02-28", None]),  # SQLite's days
+    (pa.date32(), [dt.date(2025, 1, 2), None, dt.date(1, 1, 1), dt.date(9999, 12, 31)]),
+    (pa.date32(), [dt.datetime(2025, 1, 2, 0, 0)]),  # Oracle's DATE
+]
+
+
+@pytest.mark.parametrize(("kind", "values"), AWKWARD_COLUMNS)
+def test_row_batches_become_the_arrays_pyarrow_would_build(
+    kind: pa.DataType, values: list[Any]
+) -> None:
+    # The row path builds its Arrow columns from buffers rather than with `pa.array`.
+    names = [f"c{i}" for i in range(2)]
+    kinds = {
+        "c0": int,
+        "c1": {pa.int64(): int, pa.float64(): float, pa.bool_(): bool}.get(
+            kind, dt.date if kind == pa.date32() else str
+        ),
+    }
+    rows = [(i, v) for i, v in enumerate(values)]
+    built = record_batch(Batch(tuple(names), rows), arrow_schema(names, kinds))
+    if kind == pa.bool_():
+        values = [None if v is None else bool(v) for v in values]
+    if kind == pa.date32() and values and isinstance(values[0], str):
+        expected = pa.array(values, pa.string()).cast(kind)
+    else:
+        expected = pa.array(values, kind)
+    assert built.column(1).type == kind
+    # repr tells NaN from NaN and -0.0 from 0.0, as `==` does not.
+    assert [repr(v) for v in built.column(1).to_pylist()] == [repr(v) for v in expected.to_pylist()]
+    assert built.column(1).null_count == expected.null_count
+
+
+ROW_PATH_WITHOUT_PANDAS = """
+import asyncio, datetime as dt, sys
+from odm.columnar import arrow_stream, parquet_file
+from odm.db.base import Batch
+
+kinds = {"n": int, "day": dt.date, "oil": float, "name": str, "on": bool}
+def rows():
+    return [(i, "2025-01-02", None if i % 3 else 1.5, f"W{i}", i % 2) for i in range(100)]
+
+async def main():
+    async def batches():
+        yield Batch(tuple(kinds), rows())
+    arrow = b"".join([c async for c in arrow_stream(batches(), kinds)])
+    parquet = b"".join([c async for c in parquet_file(batches(), kinds)])
+    return arrow, parquet
+
+arrow, parquet = asyncio.run(main())
+assert arrow and parquet.startswith(b"PAR1")
+print("pandas" in sys.modules)
+"""
+
+
+def test_the_row_paths_arrow_and_parquet_never_load_pandas() -> None:
+    """`pa.array` imports pandas where it is installed: about 45 MB more in a server that
+    answers Arrow or Parquet from rows (SQLite's lists, short ones on PostgreSQL)."""
+    ran = subprocess.run(
+        [sys.executable, "-c", ROW_PATH_WITHOUT_PANDAS], capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "False"
 
 
 PARQUET_WITHOUT_FILESYSTEMS = """
