@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from array import array
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -69,9 +71,9 @@ def _array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
         return _filled(values, kind)
     except (TypeError, AttributeError):  # a null (None) among the values
         pass
-    nulls = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
-    if nulls.all():
+    if values.count(None) == len(values):  # a column of nulls (None is found by identity)
         return pa.nulls(len(values), kind)
+    nulls = np.fromiter(map(operator.is_, values, repeat(None)), dtype=bool, count=len(values))
     fill = _FILL[kind] if kind != pa.date32() or _texts(values) else dt.date(1970, 1, 1)
     array = _filled([fill if v is None else v for v in values], kind)
     validity = pa.py_buffer(np.packbits(~nulls, bitorder="little"))
