@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from odm.app import create_app
 from odm.db import open_database
 from odm.demo import DemoData
+from odm.ingest import writer
 from odm.queries import load_sql
 from tests.access import authorized
 from tests.backends import TEST_SPEC, app_settings, load_demo_sync, postgres_database
@@ -158,3 +159,42 @@ def test_writers_of_the_same_new_year_make_its_partition_once(url: str) -> None:
     with ThreadPoolExecutor(4) as pool:
         made = sorted(pool.map(lambda _: cover(), range(4)))
     assert made == [0, 0, 0, 1]
+
+
+def test_large_writes_into_days_the_table_lacks_or_holds_count_every_row(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large write first asks whether the table holds any row in its days; when it holds
+    # none, every staged row is new and no key is looked up. The counts, the rows and the
+    # totals must come out as the key-by-key count gives them, for new days, stored days
+    # and a mix, with a key given twice.
+    monkeypatch.setattr(writer, "SPAN_CHECK_ROWS", 10)
+    with psycopg.connect(url) as conn:
+        wells = [w for (w,) in conn.execute(b"SELECT well_id FROM odm_well ORDER BY 1 LIMIT 3")]
+    start = dt.date(2032, 3, 1)
+    new = [
+        {"well_id": w, "production_date": (start + dt.timedelta(days=d)).isoformat(), "oil": d}
+        for w in wells
+        for d in range(10)
+    ]
+    again = [dict(new[4], oil=99.5)]  # the key given twice: its last row counts
+    app = create_app(app_settings(url, rate_limit=0))
+    with TestClient(app, headers=authorized(url, "tests")) as client:
+        first = client.post("/v1/production/daily", json=new + again)
+        assert first.status_code == 200, first.text
+        assert (first.json()["inserted"], first.json()["repeated"]) == (30, 1)
+        later = [
+            {"well_id": w, "production_date": (start + dt.timedelta(days=d)).isoformat()}
+            | {"oil": d}
+            for w in wells
+            for d in range(5, 15)
+        ]
+        second = client.post("/v1/production/daily", json=later)
+        assert second.status_code == 200, second.text
+        counts = second.json()
+        page = client.get(f"/v1/production/daily?well_id={wells[0]}&start=2032-03-01&fields=oil")
+    # Days 5-9 were stored with oil = day (unchanged); days 10-14 are new.
+    assert (counts["inserted"], counts["updated"], counts["unchanged"]) == (15, 0, 15)
+    assert [r["oil"] for r in page.json()] == [0, 1, 2, 3, 99.5, *range(5, 15)]
+    assert _rows_by_partition(url)["odm_daily_production_2032"] == 45
+    assert _fresh_sums_differ(url) == 0

@@ -46,15 +46,35 @@ def create_staging(dialect: str, target: Target) -> str:
     )
 
 
-def make_room(dialect: str, target: Target) -> str | None:
-    """A statement run before the write's transaction (as its own) that makes room for the
-    staged rows: on PostgreSQL, daily production's partition of each year they fall in (see
-    database/postgresql/008_partitioned_daily.sql); None where there is nothing to make."""
-    if dialect != "postgresql" or target.table != "odm_daily_production":
+@dataclass(frozen=True)
+class Room:
+    """The statements that make room for a write's staged rows, run before the write's
+    transaction (as one of their own), and the check that lets a large write skip counting
+    its rows against the table: on PostgreSQL, daily production's partition of each year
+    the rows fall in (see database/postgresql/008_partitioned_daily.sql)."""
+
+    span: str  # the staged rows' first and last day
+    cover: str  # the partitions of the years from :first to :last, made if missing
+    # Whether the table holds any row from :first to :last: when it holds none, no staged
+    # key is stored, without looking each one up (the partitions outside are not read).
+    stored: str
+
+
+def make_room(dialect: str, target: Target) -> Room | None:
+    """The room-making statements of a write to `target`; None where there is nothing to
+    make."""
+    if dialect != "postgresql" or target.table != DAILY:
         return None
-    return (
-        "SELECT odm_daily_partitions_cover(min(production_date), max(production_date)) "
-        f"FROM {staging_table(target)}"
+    return Room(
+        span=(
+            "SELECT min(production_date) AS first, max(production_date) AS last "
+            f"FROM {staging_table(target)}"
+        ),
+        cover="SELECT odm_daily_partitions_cover(:first, :last)",
+        stored=(
+            f"SELECT EXISTS (SELECT 1 FROM {DAILY}\n"
+            "               WHERE production_date BETWEEN :first AND :last) AS stored"
+        ),
     )
 
 
@@ -120,6 +140,7 @@ class WriteStatements:
     index_keys: str  # an index on the staged keys, made only when some repeat
     drop_repeats: str  # keep only the last staged row of each key
     counts: str  # staged, matched (key exists) and changed rows
+    staged: str  # staged rows (when none of their keys can be stored)
     update: str  # changed rows
     insert: str  # new rows
     insert_all: str  # every staged row, when none of their keys is stored
@@ -151,6 +172,7 @@ def write_statements(dialect: str, target: Target) -> WriteStatements:
             f"\n           THEN 1 ELSE 0 END), 0) AS changed\n"
             f"FROM {stage} s\nLEFT JOIN {table} t ON {_matches(target)}"
         ),
+        staged=f"SELECT COUNT(*) AS staged FROM {stage}",
         update=_update(dialect, target),
         insert=_insert(dialect, target),
         insert_all=_insert(dialect, target, only_new=False),
