@@ -104,15 +104,28 @@ def _filled(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
     if kind == pa.float64():
         return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(array("d", values))])
     if kind == pa.int64():
-        return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(array("q", values))])
+        return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(_integers(values))])
     if kind == pa.bool_():
-        numbers = pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(array("q", values))])
-        return numbers.cast(kind)
+        if any(v is None for v in values):
+            raise TypeError("a null among truth values")
+        truths = array("b", map(bool, values))
+        return pa.Array.from_buffers(pa.int8(), count, [None, pa.py_buffer(truths)]).cast(kind)
     if kind == pa.date32() and not _texts(values):
         days = np.fromiter((v.toordinal() for v in values), dtype=np.int32, count=count)
         return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(days - _EPOCH_ORDINAL)])
     strings = _strings(values)
     return strings.cast(kind) if kind == pa.date32() else strings
+
+
+def _integers(values: Sequence[Any]) -> array[int]:
+    """Integer values as 64-bit integers; a float (a driver may give 5.0 for a computed
+    integer) as `pa.array` takes it, its integer part (TypeError at a null)."""
+    try:
+        return array("q", values)
+    except TypeError:
+        if not any(isinstance(v, float) for v in values):
+            raise
+        return array("q", [int(v) if isinstance(v, float) else v for v in values])
 
 
 def _strings(values: Sequence[str]) -> pa.Array:

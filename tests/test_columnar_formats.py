@@ -189,11 +189,14 @@ def test_parquet_answers_are_what_pyarrows_public_writer_writes() -> None:
 AWKWARD_COLUMNS: list[tuple[pa.DataType, list[Any]]] = [
     (pa.int64(), [1, -(2**63), 2**63 - 1, 0]),
     (pa.int64(), [None, 5, None, 7]),
+    (pa.int64(), [5.0, 7, -2.0]),  # a driver's float for a computed integer
+    (pa.int64(), [None, 5.0, 7]),
     (pa.float64(), [1.5, -0.0, float("nan"), float("inf"), 1e-300, 3]),
     (pa.float64(), [None, None, None]),
     (pa.float64(), [0.1, None, 2.5]),
     (pa.bool_(), [True, False, None, True]),
     (pa.bool_(), [1, 0, 1]),  # SQLite's truth values
+    (pa.bool_(), [1.0, 0, None, "y"]),
     (pa.string(), ["Brent", "", "Ekofisk 2/4-K", "Åsgard", "Frøy ✓", "15/9-F-1 C"]),
     (pa.string(), [None, "a", None]),
     (pa.string(), []),
