@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import json
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -198,3 +199,28 @@ def test_large_writes_into_days_the_table_lacks_or_holds_count_every_row(
     assert [r["oil"] for r in page.json()] == [0, 1, 2, 3, 99.5, *range(5, 15)]
     assert _rows_by_partition(url)["odm_daily_production_2032"] == 45
     assert _fresh_sums_differ(url) == 0
+
+
+def test_making_a_partition_waits_no_longer_than_the_statement_timeout(url: str) -> None:
+    # A new year's partition takes a lock on the default partition, which waits behind any
+    # open transaction reading daily production (a long export); readers arriving after it
+    # queue behind it. The statement that makes it runs under the session's timeout: the
+    # write answers 503 in time rather than waiting for the reader.
+    with psycopg.connect(url) as reader, psycopg.connect(url) as conn:
+        row = conn.execute(b"SELECT min(well_id) FROM odm_well").fetchone()
+        assert row is not None
+        reader.execute(b"SELECT count(*) FROM odm_daily_production")  # holds its lock
+        release = threading.Timer(8.0, reader.rollback)  # a write without a limit waits so long
+        body = [{"well_id": row[0], "production_date": "2045-06-01", "oil": 1.0}]
+        app = create_app(app_settings(url, rate_limit=0, statement_timeout=1.0))
+        with TestClient(app, headers=authorized(url, "tests")) as client:
+            release.start()
+            started = time.monotonic()
+            response = client.post("/v1/production/daily", json=body)
+            waited = time.monotonic() - started
+        release.cancel()
+        release.join()
+        reader.rollback()
+    assert response.status_code == 503, response.text
+    assert waited < 6
+    assert "odm_daily_production_2045" not in _rows_by_partition(url)

@@ -106,23 +106,17 @@ async def write(
         await _stage_all(session, target, batches, keys)
         if not commit():
             return Counts()
-        span: dict[str, Any] | None = None
         room = ingest.make_room(db.dialect, target)
         if room is not None:
-            # Before the write's transaction: a new partition's lock is held only while it
-            # is made.
-            async with session.transaction() as tx:
-                found = await tx.fetch(room.span, {})
-                span = dict(zip(("first", "last"), found.rows[0], strict=True))
-                await tx.fetch(room.cover, span)
+            # Outside the transaction: a new partition's lock is held only while it is made.
+            await session.prepare(room.cover)
         async with session.transaction() as tx:
             for step in before:
                 await step(tx, Counts())
             all_new = (
                 room is not None
-                and span is not None
                 and keys.staged >= SPAN_CHECK_ROWS
-                and not await _number(tx, room.stored, span)
+                and not await _number(tx, room.stored)
             )
             counts = await _move(tx, db.dialect, statements, keys.repeated(), all_new)
             for step in after:
@@ -288,6 +282,6 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-async def _number(tx: Transaction, sql: str, params: dict[str, Any] | None = None) -> int:
-    result = await tx.fetch(sql, params or {})
+async def _number(tx: Transaction, sql: str) -> int:
+    result = await tx.fetch(sql, {})
     return int(result.rows[0][0] or 0)

@@ -48,15 +48,15 @@ def create_staging(dialect: str, target: Target) -> str:
 
 @dataclass(frozen=True)
 class Room:
-    """The statements that make room for a write's staged rows, run before the write's
-    transaction (as one of their own), and the check that lets a large write skip counting
-    its rows against the table: on PostgreSQL, daily production's partition of each year
-    the rows fall in (see database/postgresql/008_partitioned_daily.sql)."""
+    """On PostgreSQL, daily production's partition of each year a write's rows fall in
+    (see database/postgresql/008_partitioned_daily.sql): the statement making them, run
+    before the write's transaction (as its own, under the session's statement timeout),
+    and the check that lets a large write skip counting its rows against the table."""
 
-    span: str  # the staged rows' first and last day
-    cover: str  # the partitions of the years from :first to :last, made if missing
-    # Whether the table holds any row from :first to :last: when it holds none, no staged
-    # key is stored, without looking each one up (the partitions outside are not read).
+    cover: str  # the partitions of the staged rows' years, made if missing
+    # Whether the table holds any row from the staged rows' first day to their last: when
+    # it holds none, no staged key is stored, without looking each one up. The staged rows
+    # are read once; the partitions outside those days are not read (pruned as it runs).
     stored: str
 
 
@@ -65,15 +65,19 @@ def make_room(dialect: str, target: Target) -> Room | None:
     make."""
     if dialect != "postgresql" or target.table != DAILY:
         return None
+    stage = staging_table(target)
     return Room(
-        span=(
-            "SELECT min(production_date) AS first, max(production_date) AS last "
-            f"FROM {staging_table(target)}"
+        cover=(
+            "SELECT odm_daily_partitions_cover(min(production_date), max(production_date)) "
+            f"FROM {stage}"
         ),
-        cover="SELECT odm_daily_partitions_cover(:first, :last)",
         stored=(
+            "WITH span AS MATERIALIZED (\n"
+            f"    SELECT min(production_date) AS first, max(production_date) AS last FROM {stage}\n"
+            ")\n"
             f"SELECT EXISTS (SELECT 1 FROM {DAILY}\n"
-            "               WHERE production_date BETWEEN :first AND :last) AS stored"
+            "               WHERE production_date BETWEEN (SELECT first FROM span)\n"
+            "                                         AND (SELECT last FROM span)) AS stored"
         ),
     )
 
