@@ -224,3 +224,19 @@ def test_making_a_partition_waits_no_longer_than_the_statement_timeout(url: str)
     assert response.status_code == 503, response.text
     assert waited < 6
     assert "odm_daily_production_2045" not in _rows_by_partition(url)
+
+
+def test_a_server_makes_the_coming_years_partitions_at_start(url: str) -> None:
+    # A write bringing a year without a partition would wait for every open export (the
+    # partition's lock), and reads arriving after it would wait behind it: a server makes
+    # this year's and next year's partitions ahead, at start and every few hours.
+    next_year = f"odm_daily_production_{dt.date.today().year + 1}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE {next_year}".encode())  # empty: the data ends before it
+    assert next_year not in _rows_by_partition(url)
+    with TestClient(create_app(app_settings(url, rate_limit=0))):
+        deadline = time.monotonic() + 10
+        while next_year not in _rows_by_partition(url) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert _rows_by_partition(url)[next_year] == 0
+    assert _rows_by_partition(url)["odm_daily_production_default"] == 0
