@@ -52,6 +52,7 @@ GC_THRESHOLDS = (50_000, 20, 100)
 POOL_SAMPLE_SECONDS = 1.0
 # How often a server makes the coming years' daily partitions (see _partitions_ahead).
 PARTITIONS_AHEAD_SECONDS = 6 * 3600.0
+PARTITIONS_RETRY_SECONDS = 300.0  # after a failure (the database down, the lock busy)
 
 DESCRIPTION = """
 Oil and gas division and well data, streamed from the company database.
@@ -192,7 +193,9 @@ async def _partitions_ahead(db: Database) -> None:
         try:
             await db.execute(sql, {})
         except (DatabaseUnavailable, DatabaseError) as exc:
-            log.warning("could not make the coming years' partitions: %s", exc)
+            log.warning("could not make the coming years' partitions (tried again soon): %s", exc)
+            await asyncio.sleep(PARTITIONS_RETRY_SECONDS)
+            continue
         await asyncio.sleep(PARTITIONS_AHEAD_SECONDS)
 
 

@@ -240,3 +240,30 @@ def test_a_server_makes_the_coming_years_partitions_at_start(url: str) -> None:
             time.sleep(0.1)
     assert _rows_by_partition(url)[next_year] == 0
     assert _rows_by_partition(url)["odm_daily_production_default"] == 0
+
+
+WAITING_LOCKS = (
+    b"SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+    b"WHERE NOT l.granted AND c.relname = 'odm_daily_production_default'"
+)
+
+
+def test_making_partitions_ahead_gives_up_rather_than_hold_up_readers(url: str) -> None:
+    # Behind an open export, making a missing partition would wait for its lock, and every
+    # read of daily production arriving after it would wait behind it: the server's own
+    # attempt gives up after a second (and tries again later), so no request stays queued.
+    next_year = f"odm_daily_production_{dt.date.today().year + 1}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE {next_year}".encode())
+    with psycopg.connect(url) as reader, psycopg.connect(url, autocommit=True) as watcher:
+        reader.execute(b"SELECT count(*) FROM odm_daily_production")  # holds its lock
+        with TestClient(create_app(app_settings(url, rate_limit=0))):
+            waits = []
+            for _ in range(50):
+                time.sleep(0.1)
+                row = watcher.execute(WAITING_LOCKS).fetchone()
+                waits.append(row[0] if row else 0)
+            reader.rollback()
+    assert max(waits) == 1  # it asked for the lock...
+    assert waits[-15:] == [0] * 15  # ...and stopped waiting within a second or so
+    assert next_year not in _rows_by_partition(url)  # made on a later try, or by a write
