@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import numbers
 import operator
 from array import array
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
@@ -118,14 +119,20 @@ def _filled(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
 
 
 def _integers(values: Sequence[Any]) -> array[int]:
-    """Integer values as 64-bit integers; a float (a driver may give 5.0 for a computed
-    integer) as `pa.array` takes it, its integer part (TypeError at a null)."""
+    """Integer values as 64-bit integers; another number (a driver may give 5.0 or
+    Decimal('5') for a computed integer) as `pa.array` takes it, its integer part
+    (TypeError at a null)."""
     try:
         return array("q", values)
     except TypeError:
-        if not any(isinstance(v, float) for v in values):
+        if not any(_other_number(v) for v in values):
             raise
-        return array("q", [int(v) if isinstance(v, float) else v for v in values])
+        return array("q", [int(v) if _other_number(v) else v for v in values])
+
+
+def _other_number(value: Any) -> bool:
+    """A number that is not a Python integer (a float, a Decimal)."""
+    return isinstance(value, numbers.Number) and not isinstance(value, int)
 
 
 def _strings(values: Sequence[str]) -> pa.Array:

@@ -9,6 +9,7 @@ import io
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +192,7 @@ AWKWARD_COLUMNS: list[tuple[pa.DataType, list[Any]]] = [
     (pa.int64(), [None, 5, None, 7]),
     (pa.int64(), [5.0, 7, -2.0]),  # a driver's float for a computed integer
     (pa.int64(), [None, 5.0, 7]),
+    (pa.int64(), [Decimal(5), 3, None]),  # psycopg's numeric (SUM of a bigint)
     (pa.float64(), [1.5, -0.0, float("nan"), float("inf"), 1e-300, 3]),
     (pa.float64(), [None, None, None]),
     (pa.float64(), [0.1, None, 2.5]),
