@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import numbers
 import operator
 from array import array
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
@@ -105,7 +104,7 @@ def _filled(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
     if kind == pa.float64():
         return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(array("d", values))])
     if kind == pa.int64():
-        return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(_integers(values))])
+        return int_array(values)  # as pa.array takes them: 5.0 or Decimal(5) is 5
     if kind == pa.bool_():
         if any(v is None for v in values):
             raise TypeError("a null among truth values")
@@ -114,39 +113,8 @@ def _filled(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
     if kind == pa.date32() and not _texts(values):
         days = np.fromiter((v.toordinal() for v in values), dtype=np.int32, count=count)
         return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(days - _EPOCH_ORDINAL)])
-    strings = _strings(values)
+    strings = text_array(values)
     return strings.cast(kind) if kind == pa.date32() else strings
-
-
-def _integers(values: Sequence[Any]) -> array[int]:
-    """Integer values as 64-bit integers; another number (a driver may give 5.0 or
-    Decimal('5') for a computed integer) as `pa.array` takes it, its integer part
-    (TypeError at a null)."""
-    try:
-        return array("q", values)
-    except TypeError:
-        if not any(_other_number(v) for v in values):
-            raise
-        return array("q", [int(v) if _other_number(v) else v for v in values])
-
-
-def _other_number(value: Any) -> bool:
-    """A number that is not a Python integer (a float, a Decimal)."""
-    return isinstance(value, numbers.Number) and not isinstance(value, int)
-
-
-def _strings(values: Sequence[str]) -> pa.Array:
-    """Text values as a string array (TypeError at a null)."""
-    joined = "".join(values)
-    if joined.isascii():  # one byte a character: the lengths are the texts' own
-        lengths = np.fromiter(map(len, values), dtype=np.int32, count=len(values))
-    else:
-        lengths = np.fromiter((len(v.encode()) for v in values), dtype=np.int32, count=len(values))
-    offsets = np.zeros(len(values) + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:])
-    return pa.StringArray.from_buffers(
-        len(values), pa.py_buffer(offsets), pa.py_buffer(joined.encode())
-    )
 
 
 def record_batch(batch: Batch, schema: pa.Schema) -> pa.RecordBatch:
@@ -297,12 +265,16 @@ def int_array(values: Sequence[int] | range) -> pa.Array:
 
 
 def text_array(texts: Sequence[str]) -> pa.Array:
-    """A string array of Python strings."""
-    encoded = [text.encode() for text in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
-    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    """A string array of Python strings (TypeError at a None)."""
+    joined = "".join(texts)
+    if joined.isascii():  # one byte a character: the lengths are the texts' own
+        lengths = np.fromiter(map(len, texts), dtype=np.int32, count=len(texts))
+    else:
+        lengths = np.fromiter((len(t.encode()) for t in texts), dtype=np.int32, count=len(texts))
+    offsets = np.zeros(len(texts) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
     return pa.StringArray.from_buffers(
-        len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))
+        len(texts), pa.py_buffer(offsets), pa.py_buffer(joined.encode())
     )
 
 
