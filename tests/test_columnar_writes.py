@@ -6,6 +6,7 @@ record, with the same answer as before."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import re
 import sqlite3
@@ -492,3 +493,23 @@ def test_a_large_monthly_write_stores_text_months_and_defaults_as_one_by_one(
     assert len(by_path["c"]) == ROWS
     assert by_path["c"] == by_path["r"]
     assert {r["source"] for r in by_path["c"].values()} == {"api:tests"}
+
+
+ALLOCATOR = """
+import odm.app, pyarrow as pa
+print(pa.default_memory_pool().backend_name)
+"""
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_arrow_takes_the_c_librarys_allocator_unless_told_otherwise(
+    chosen: str | None, expected: str
+) -> None:
+    """With mimalloc a server kept what a large write had freed (bench/findings.md)."""
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    ran = subprocess.run(
+        [sys.executable, "-c", ALLOCATOR], capture_output=True, text=True, check=True, env=env
+    )
+    assert ran.stdout.strip() == expected, ran.stderr

@@ -16,7 +16,6 @@ from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callab
 from typing import Any
 
 import anyio.to_thread
-import pyarrow as pa
 from fastapi.responses import StreamingResponse
 
 from odm import column_text, columnar
@@ -40,11 +39,9 @@ TEXT_KINDS = (int, float, dt.date)
 
 async def preload(db: Database) -> None:
     """Load pyarrow, its compute kernels and the backend's driver (Parquet's writer waits for
-    the first Parquet answer) before the first request,
-    and give Arrow's buffers to the C library's allocator: it hands a freed batch's memory to
-    the next batch, where mimalloc keeps about 8 MB more (measured streaming 1M rows)."""
+    the first Parquet answer) before the first request. Arrow's allocator is chosen when
+    pyarrow is first imported (see odm/__init__.py)."""
     await anyio.to_thread.run_sync(importlib.import_module, "pyarrow.compute")
-    pa.set_memory_pool(pa.system_memory_pool())
     await db.load_column_driver()
 
 
