@@ -64,21 +64,27 @@ def dump(data: DataSet, fmt: str = "json") -> Dump:
     return _psycopg_copy(data, sql)
 
 
-def _timed(tool: str, command: list[str]) -> Dump:
-    """Run the command with stdout counted through a pipe, and its peak RSS from wait4."""
+def _timed(tool: str, command: list[str], own_time: bool = False) -> Dump:
+    """Run the command with stdout counted through a pipe, and its peak RSS from wait4
+    (`own_time`: the wall time is the last thing the command prints on stderr)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE)
+    stderr = subprocess.PIPE if own_time else None
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
     assert process.stdout is not None
     size = 0
     with process.stdout:
         while chunk := process.stdout.read(1 << 20):
             size += len(chunk)
+    told = ""
+    if process.stderr is not None:
+        with process.stderr:
+            told = process.stderr.read().decode()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise RuntimeError(f"{tool} failed with exit code {process.returncode}")
-    return Dump(tool, wall, size, usage.ru_maxrss / 1024)
+        raise RuntimeError(f"{tool} failed with exit code {process.returncode}: {told}")
+    return Dump(tool, float(told.split()[-1]) if own_time else wall, size, usage.ru_maxrss / 1024)
 
 
 def _sqlite_driver(data: DataSet, fmt: str) -> Dump:
@@ -116,19 +122,7 @@ def _arrow_fetch(data: DataSet) -> Dump:
     wall time is the child's own, from connecting to the last byte written (interpreter
     start and imports left out, as a server has done them before a request)."""
     command = [sys.executable, "-m", "bench.dumps", data.url]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None and process.stderr is not None
-    size = 0
-    with process.stdout:
-        while chunk := process.stdout.read(1 << 20):
-            size += len(chunk)
-    with process.stderr:
-        errors = process.stderr.read().decode()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"ADBC fetch failed: {errors}")
-    return Dump("ADBC fetch, Arrow IPC", float(errors.split()[-1]), size, usage.ru_maxrss / 1024)
+    return _timed("ADBC fetch, Arrow IPC", command, own_time=True)
 
 
 def main(url: str) -> None:
