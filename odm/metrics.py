@@ -41,6 +41,13 @@ REQUEST_SECONDS = Histogram(
     ["method", "route"],
     buckets=LATENCY_BUCKETS,
 )
+REQUESTS_IN_PROGRESS = Gauge(
+    "odm_http_requests_in_progress",
+    "HTTP requests received and not yet answered in full, by method (a draining process "
+    "shows what it is still finishing).",
+    ["method"],
+    multiprocess_mode="livesum",
+)
 ROWS_STREAMED = Counter("odm_rows_streamed", "Rows sent in streamed lists, by query.", ["query"])
 BYTES_STREAMED = Counter(
     "odm_bytes_streamed", "Body bytes sent in streamed lists, by query.", ["query"]

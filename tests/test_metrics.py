@@ -4,12 +4,15 @@ workers of `odm serve --workers 2` are summed."""
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
+import orjson
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -25,6 +28,7 @@ SCRAPER = {"Authorization": f"Bearer {TOKEN}"}
 EXPORT = "/v1/production/daily"
 # About 14 MB of JSON: more than the kernel buffers between a stalled client and the server.
 BIGGER = DemoSpec(wells=64, years=4, seed=5)
+IN_PROGRESS = "odm_http_requests_in_progress"
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
@@ -124,6 +128,35 @@ def test_each_metric_moves(backend: str, database: tuple[str, DemoData], server:
         assert value(during, "odm_db_connections_in_use") >= 1
 
 
+def test_requests_in_progress_follow_a_write(
+    database: tuple[str, DemoData], server: Server
+) -> None:
+    writer = {"Authorization": f"Bearer {make_key_sync(database[0], 'writer', Role.WRITER)}"}
+    headers = writer | {"content-type": "application/x-ndjson"}
+    halfway, finish = threading.Event(), threading.Event()
+
+    def body() -> Iterator[bytes]:
+        for n, day in enumerate(("2031-01-01", "2031-01-02")):
+            if n:
+                halfway.set()
+                finish.wait(30)
+            yield orjson.dumps({"well_id": SEED_WELL_ID, "production_date": day}) + b"\n"
+
+    posting = {"method": "POST"}
+    with ThreadPoolExecutor(1) as pool:
+        write = pool.submit(
+            httpx.post, server.url + "/v1/production/daily", content=body(), headers=headers
+        )
+        assert halfway.wait(30)
+        during = eventually(server.url, lambda s: value(s, IN_PROGRESS, **posting) == 1)
+        finish.set()
+        assert write.result(timeout=30).status_code == 200
+    after = eventually(server.url, lambda s: value(s, IN_PROGRESS, **posting) == 0)
+    assert value(during, IN_PROGRESS, **posting) == 1
+    assert value(after, IN_PROGRESS, **posting) == 0
+    assert value(after, IN_PROGRESS, method="GET") == 1  # the scrape reading it
+
+
 def test_pool_waits_and_database_errors_move(backend: str, database: tuple[str, DemoData]) -> None:
     if backend != "postgresql":
         pytest.skip("SQLite has no pool: no request waits for a connection")
@@ -153,8 +186,6 @@ def test_pool_waits_and_database_errors_move(backend: str, database: tuple[str, 
 @contextmanager
 def _in_background(call: Callable[[], httpx.Response]) -> Iterator[Callable[[], int]]:
     """Run a request in a thread; the block gets what waits for its status."""
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(call)
         yield lambda: future.result().status_code

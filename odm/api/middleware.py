@@ -11,7 +11,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from odm.logs import REQUEST_ID
-from odm.metrics import REQUEST_SECONDS, REQUESTS
+from odm.metrics import REQUEST_SECONDS, REQUESTS, REQUESTS_IN_PROGRESS
 
 access_log = logging.getLogger("odm.access")
 # A client's request id is kept when it is short and plain (no spaces, quotes or newlines
@@ -47,8 +47,8 @@ class SendTimeout:
 
 class ObserveRequests:
     """Give each request an id (the client's `X-Request-ID` when well-formed, else a new
-    one), echo it, log one access line and count the request in the metrics by route
-    template and status once its response has ended."""
+    one), echo it, count it as in progress until its response has ended, then log one
+    access line and count it in the metrics by route template and status."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -61,6 +61,8 @@ class ObserveRequests:
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500  # what the client gets if the app fails before answering
+        in_progress = REQUESTS_IN_PROGRESS.labels(scope.get("method", ""))
+        in_progress.inc()
 
         async def observed_send(message: Message) -> None:
             nonlocal status
@@ -73,6 +75,7 @@ class ObserveRequests:
         try:
             await self.app(scope, receive, observed_send)
         finally:
+            in_progress.dec()
             _observe(scope, status, time.perf_counter() - started)
             REQUEST_ID.reset(token)
 
