@@ -86,6 +86,16 @@ def follow_feed(server: Server, connected: threading.Event) -> list[str]:
     return lines
 
 
+def until_in_progress(server: Server, method: str) -> bool:
+    """Whether the server soon counts a request of `method` in progress (its metrics)."""
+    sample = f'odm_http_requests_in_progress{{method="{method}"}} 1.0'
+    for _ in range(300):
+        if sample in httpx.get(server.url + "/metrics").text:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def wait_for_line(log: Path, text: str) -> None:
     """Until the server has logged a line holding `text` (a minute at most)."""
     for _ in range(600):
@@ -112,14 +122,17 @@ def test_sigterm_drains_the_server(
         write = pool.submit(
             httpx.post, server.url + "/v1/production/daily", content=body, headers=headers
         )
-        export = open_export(server)
-        assert started.wait(30) and connected.wait(30)
-        server.process.send_signal(signal.SIGTERM)
-        signalled.set()
-        written = write.result(timeout=60)
-        events = feed.result(timeout=60)
-        wait_for_line(log, "shutdown grace over")  # the export has not been read meanwhile
-        with export:
+        with open_export(server) as export:
+            assert started.wait(30) and connected.wait(30)
+            # The write's first lines may still sit in the kernel's buffers, its connection
+            # not yet taken in by the server: the signal would close it unanswered, as it
+            # closes every idle connection. Signal once the server says it is handling it.
+            assert until_in_progress(server, "POST")
+            server.process.send_signal(signal.SIGTERM)
+            signalled.set()
+            written = write.result(timeout=60)
+            events = feed.result(timeout=60)
+            wait_for_line(log, "shutdown grace over")  # the export has not been read meanwhile
             received = read_to_end(export)
         exit_code = server.process.wait(timeout=60)
     assert "event: reconnect" in events
