@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import httpx2 as httpx
 
 from tests.isolation import clean_environment
 
 REPO = Path(__file__).resolve().parent.parent
+PORT_ATTEMPTS = 3
+PORT_TAKEN = "address already in use"
 
 
 @dataclass(frozen=True)
@@ -46,33 +47,39 @@ def running_server(database_url: str, log: Path | None = None, **env: str) -> It
     """Start `uvicorn` on the app factory, wait until it answers, stop it afterwards.
 
     The server gets only what the test says: none of the developer's ODM_* variables, and
-    an empty working folder, so no `.env`. With `log`, its stderr (the log) goes there.
+    an empty working folder, so no `.env`. Its stderr (the log) goes to a file, `log` when
+    given: never a pipe nobody reads, which blocks the server once its buffer is full.
     """
-    port = free_port()
     command = [sys.executable, "-m", "uvicorn", "odm.app:app_from_environment", "--factory"]
-    options = ["--port", str(port), "--log-level", "warning"]
     # Tests reach it from this machine: the quick start's anonymous reads, without limits.
     quick_start = {"ODM_AUTH": "anonymous-read", "ODM_RATE_LIMIT": "0", "ODM_MAX_EXPORTS": "100"}
     quick_start["ODM_POOL_MIN"] = "2"  # many servers and apps share the test PostgreSQL
     environment = clean_environment(
         PYTHONPATH=str(REPO), ODM_DATABASE_URL=database_url, **(quick_start | env)
     )
-    with tempfile.TemporaryDirectory() as folder, _log_file(log, Path(folder)) as stderr:
-        process = subprocess.Popen([*command, *options], env=environment, cwd=folder, stderr=stderr)
-        server = Server(f"http://127.0.0.1:{port}", process)
+    with tempfile.TemporaryDirectory() as folder:
+        path = log or Path(folder) / "server.log"
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            port = free_port()
+            options = ["--port", str(port), "--log-level", "warning"]
+            with path.open("ab") as stderr:
+                process = subprocess.Popen(
+                    [*command, *options], env=environment, cwd=folder, stderr=stderr
+                )
+            server = Server(f"http://127.0.0.1:{port}", process)
+            try:
+                _wait_until_up(server)
+                break
+            except RuntimeError:
+                _stop(process)
+                # The port was free when chosen, and taken (by another test's server or
+                # connection) before the server bound it: another port.
+                if attempt == PORT_ATTEMPTS or PORT_TAKEN not in path.read_text():
+                    raise
         try:
-            _wait_until_up(server)
             yield server
         finally:
             _stop(process)
-
-
-@contextmanager
-def _log_file(path: Path | None, folder: Path) -> Iterator[IO[bytes]]:
-    """Where the server's log goes: a file (never a pipe nobody reads, which blocks the
-    server once its buffer is full of access lines)."""
-    with (path or folder / "server.log").open("ab") as file:
-        yield file
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
