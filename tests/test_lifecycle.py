@@ -17,6 +17,7 @@ import httpx2 as httpx
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from odm.app import create_app
 from odm.auth.identity import Role
@@ -86,13 +87,36 @@ def follow_feed(server: Server, connected: threading.Event) -> list[str]:
     return lines
 
 
+def metric(server: Server, name: str, **labels: str) -> float:
+    """The sum of a metric's samples that carry `labels`, as the server reports it now."""
+    text = httpx.get(server.url + "/metrics", timeout=30).text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name and labels.items() <= sample.labels.items()
+    )
+
+
 def until_in_progress(server: Server, method: str) -> bool:
     """Whether the server soon counts a request of `method` in progress (its metrics)."""
-    sample = f'odm_http_requests_in_progress{{method="{method}"}} 1.0'
     for _ in range(300):
-        if sample in httpx.get(server.url + "/metrics").text:
+        if metric(server, "odm_http_requests_in_progress", method=method) == 1:
             return True
         time.sleep(0.1)
+    return False
+
+
+def until_stalled(server: Server) -> bool:
+    """Whether the server's streamed bytes soon pass 1 MiB and stop growing: the export
+    waits to send to its client that reads nothing."""
+    sent = -1.0
+    for _ in range(300):
+        now = metric(server, "odm_bytes_streamed_total")
+        if now > 1 << 20 and now == sent:
+            return True
+        sent = now
+        time.sleep(0.2)
     return False
 
 
@@ -120,7 +144,11 @@ def test_sigterm_drains_the_server(
         headers = writer | {"content-type": "application/x-ndjson"}
         body = slow_body(started, signalled)
         write = pool.submit(
-            httpx.post, server.url + "/v1/production/daily", content=body, headers=headers
+            httpx.post,
+            server.url + "/v1/production/daily",
+            content=body,
+            headers=headers,
+            timeout=60,
         )
         with open_export(server) as export:
             assert started.wait(30) and connected.wait(30)
@@ -128,6 +156,8 @@ def test_sigterm_drains_the_server(
             # not yet taken in by the server: the signal would close it unanswered, as it
             # closes every idle connection. Signal once the server says it is handling it.
             assert until_in_progress(server, "POST")
+            # and once the export waits to send, which the grace's end then cuts.
+            assert until_stalled(server)
             server.process.send_signal(signal.SIGTERM)
             signalled.set()
             written = write.result(timeout=60)
