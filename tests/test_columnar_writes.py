@@ -365,7 +365,7 @@ def test_a_large_ndjson_write_keeps_a_real_servers_memory_bounded(
         answer = httpx.post(server.url + DAILY, content=feed.chunks(), headers=headers, timeout=300)
         assert answer.status_code == 200, answer.text[:300]
         assert answer.json()["inserted"] == 200_000
-        metrics = httpx.get(server.url + "/metrics", headers=scrape).text
+        metrics = httpx.get(server.url + "/metrics", headers=scrape, timeout=60).text
         blocks = dict(
             re.findall(
                 r'odm_ingest_blocks_total\{read="(\w+)",table="odm_daily_production"\} (\S+)',

@@ -154,7 +154,9 @@ def test_a_new_write_appears_without_a_reload(dashboard: Dashboard, chromium: Br
     old_oil = stored[0]["oil"] if stored else 0.0
     record = {"well_id": well, "production_date": day, "hours_on": 24, "oil": old_oil + 1000}
     headers = {"Authorization": f"Bearer {dashboard.writer}"}
-    answer = httpx.post(dashboard.url + "/v1/production/daily", json=[record], headers=headers)
+    answer = httpx.post(
+        dashboard.url + "/v1/production/daily", json=[record], headers=headers, timeout=60
+    )
     assert answer.status_code == 200, answer.text
     page.locator(f"#feed li:has-text('well {well}')").wait_for()
     cell = f'[data-division="{division}"] [data-figure="day_oil"]'

@@ -34,7 +34,7 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 def scrape(url: str) -> Samples:
     """Every sample of /metrics, by name and labels."""
-    response = httpx.get(url + "/metrics", headers=SCRAPER)
+    response = httpx.get(url + "/metrics", headers=SCRAPER, timeout=60)
     assert response.status_code == 200, response.text
     samples: Samples = {}
     for family in text_string_to_metric_families(response.text):
@@ -93,9 +93,9 @@ def server(database: tuple[str, DemoData]) -> Iterator[Server]:
 def test_each_metric_moves(backend: str, database: tuple[str, DemoData], server: Server) -> None:
     admin = {"Authorization": f"Bearer {make_key_sync(database[0], 'metrics', Role.ADMIN)}"}
     before = scrape(server.url)
-    assert httpx.get(server.url + "/division-list", headers=admin).status_code == 200
+    assert httpx.get(server.url + "/division-list", headers=admin, timeout=60).status_code == 200
     day = {"well_id": SEED_WELL_ID, "production_date": "2031-01-01", "oil": 1.5}
-    written = httpx.post(server.url + "/v1/production/daily", json=[day], headers=admin)
+    written = httpx.post(server.url + "/v1/production/daily", json=[day], headers=admin, timeout=60)
     assert written.status_code == 200
     with (
         httpx.stream("GET", server.url + "/v1/changes", headers=admin, timeout=30) as feed,
@@ -145,7 +145,11 @@ def test_requests_in_progress_follow_a_write(
     posting = {"method": "POST"}
     with ThreadPoolExecutor(1) as pool:
         write = pool.submit(
-            httpx.post, server.url + "/v1/production/daily", content=body(), headers=headers
+            httpx.post,
+            server.url + "/v1/production/daily",
+            content=body(),
+            headers=headers,
+            timeout=60,
         )
         assert halfway.wait(30)
         during = eventually(server.url, lambda s: value(s, IN_PROGRESS, **posting) == 1)
@@ -160,7 +164,7 @@ def test_requests_in_progress_follow_a_write(
 def test_pool_waits_and_database_errors_move(backend: str, database: tuple[str, DemoData]) -> None:
     if backend != "postgresql":
         pytest.skip("SQLite has no pool: no request waits for a connection")
-    one_connection = {"ODM_POOL_SIZE": "1", "ODM_POOL_TIMEOUT": "3", "ODM_METRICS_TOKEN": TOKEN}
+    one_connection = {"ODM_POOL_SIZE": "1", "ODM_POOL_TIMEOUT": "10", "ODM_METRICS_TOKEN": TOKEN}
     one_connection |= {"ODM_COLUMNAR": "false"}  # the export holds the pool's connection
     # The change feed's reader reads the log only when woken (no write here): it must not be
     # a second request waiting for the connection when the gauge is read.

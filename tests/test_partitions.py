@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -210,7 +210,7 @@ def test_making_a_partition_waits_no_longer_than_the_statement_timeout(url: str)
         row = conn.execute(b"SELECT min(well_id) FROM odm_well").fetchone()
         assert row is not None
         reader.execute(b"SELECT count(*) FROM odm_daily_production")  # holds its lock
-        release = threading.Timer(8.0, reader.rollback)  # a write without a limit waits so long
+        release = threading.Timer(30.0, reader.rollback)  # a write without a limit waits so long
         body = [{"well_id": row[0], "production_date": "2045-06-01", "oil": 1.0}]
         app = create_app(app_settings(url, rate_limit=0, statement_timeout=1.0))
         with TestClient(app, headers=authorized(url, "tests")) as client:
@@ -222,7 +222,7 @@ def test_making_a_partition_waits_no_longer_than_the_statement_timeout(url: str)
         release.join()
         reader.rollback()
     assert response.status_code == 503, response.text
-    assert waited < 6
+    assert waited < 15  # the 1 s timeout, with room for a loaded machine; not the 30 s
     assert "odm_daily_production_2045" not in _rows_by_partition(url)
 
 
@@ -235,7 +235,7 @@ def test_a_server_makes_the_coming_years_partitions_at_start(url: str) -> None:
         conn.execute(f"DROP TABLE {next_year}".encode())  # empty: the data ends before it
     assert next_year not in _rows_by_partition(url)
     with TestClient(create_app(app_settings(url, rate_limit=0))):
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60
         while next_year not in _rows_by_partition(url) and time.monotonic() < deadline:
             time.sleep(0.1)
     assert _rows_by_partition(url)[next_year] == 0
@@ -258,12 +258,24 @@ def test_making_partitions_ahead_gives_up_rather_than_hold_up_readers(url: str) 
     with psycopg.connect(url) as reader, psycopg.connect(url, autocommit=True) as watcher:
         reader.execute(b"SELECT count(*) FROM odm_daily_production")  # holds its lock
         with TestClient(create_app(app_settings(url, rate_limit=0))):
-            waits = []
-            for _ in range(50):
-                time.sleep(0.1)
+
+            def waiting() -> int:
                 row = watcher.execute(WAITING_LOCKS).fetchone()
-                waits.append(row[0] if row else 0)
+                return int(row[0]) if row else 0
+
+            asked = _until(lambda: waiting() == 1, seconds=30)  # it asks for the lock...
+            gave_up = _until(lambda: waiting() == 0, seconds=30)
             reader.rollback()
-    assert max(waits) == 1  # it asked for the lock...
-    assert waits[-15:] == [0] * 15  # ...and stopped waiting within a second or so
+    assert asked is not None and gave_up is not None
+    assert gave_up - asked < 5  # ...and stops waiting after its second, not the reader's 30
     assert next_year not in _rows_by_partition(url)  # made on a later try, or by a write
+
+
+def _until(check: Callable[[], bool], seconds: float) -> float | None:
+    """When `check` first held (polled every 0.05 s), or None if not within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return time.monotonic()
+        time.sleep(0.05)
+    return None

@@ -159,10 +159,11 @@ def check(url: str, key: str, feed: Feed, allowed: set[int]) -> int:
             server.url + DAILY,
             params={"start": feed.first_day.isoformat(), "limit": 1},
             headers=headers | {"Prefer": "count=exact"},
+            timeout=60,
         )
         found = int(page.headers["x-total-count"])
         assert found in allowed, f"{found:,} of the request's {feed.rows:,} days are stored"
-        wells = httpx.get(server.url + "/v1/wells", headers=headers).json()
+        wells = httpx.get(server.url + "/v1/wells", headers=headers, timeout=60).json()
     fresh = {row[0]: row[1:] for row in query(url, FRESH_SUMS)}
     for well in wells:
         sums = fresh.get(well["well_id"], (0,) * len(TOTALS))
