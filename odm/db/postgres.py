@@ -316,6 +316,7 @@ class _PostgresSession(Session):
 
     def __init__(self, conn: AsyncConnection[Row]) -> None:
         self.conn = conn
+        self.types: dict[str, dict[str, str]] = {}  # staging tables' column types, by name
 
     async def prepare(self, sql: str) -> None:
         await self.conn.execute(sql.encode())
@@ -327,11 +328,25 @@ class _PostgresSession(Session):
                 await copy.write_row(row)
 
     async def load_table(self, table: str, columns: Sequence[str], data: Any) -> None:
-        # pyarrow writes the CSV in a worker thread; the server parses it.
-        text = await anyio.to_thread.run_sync(table_csv, data)
-        copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)".encode()
+        # Binary COPY when every column has a fixed width (the server reads it in half the
+        # time of CSV), else CSV; either written in a worker thread.
+        from odm.db.copy_binary import binary_types, copy_binary
+
+        if table not in self.types:
+            sql = to_pyformat(load_sql("staging_column_types", "postgresql"))
+            found = await (await self.conn.execute(sql, {"table_name": table})).fetchall()
+            self.types[table] = {str(name): str(kind) for name, kind in found}
+        known = self.types[table]
+        types = binary_types([known.get(c, "") for c in columns], data)
+        if types is not None:
+            body = await anyio.to_thread.run_sync(copy_binary, data, types)
+            form = "binary"
+        else:
+            body = await anyio.to_thread.run_sync(table_csv, data)
+            form = "csv"
+        copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT {form})".encode()
         async with self.conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
-            await copy.write(text)
+            await copy.write(body)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
