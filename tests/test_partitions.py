@@ -5,6 +5,7 @@ partition only a safety net; totals unchanged by it; pages and summaries read by
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import threading
@@ -21,10 +22,13 @@ from odm.app import create_app
 from odm.db import open_database
 from odm.demo import DemoData
 from odm.ingest import writer
-from odm.queries import load_sql
+from odm.ingest.targets import Target
+from odm.queries import ingest, load_sql
 from tests.access import authorized
 from tests.backends import TEST_SPEC, app_settings, load_demo_sync, postgres_database
 from tests.isolation import isolated_settings
+
+WRITE_STATEMENTS = ingest.write_statements
 
 
 @pytest.fixture
@@ -199,6 +203,50 @@ def test_large_writes_into_days_the_table_lacks_or_holds_count_every_row(
     assert [r["oil"] for r in page.json()] == [0, 1, 2, 3, 99.5, *range(5, 15)]
     assert _rows_by_partition(url)["odm_daily_production_2032"] == 45
     assert _fresh_sums_differ(url) == 0
+
+
+def test_large_writes_of_new_days_count_repeated_keys_only_when_there_are_some(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # New days given once each are inserted at once, without the GROUP BY that counts
+    # repeated keys (here a statement that cannot run); a key given twice makes that insert
+    # fail on the table's key, undone to its savepoint, and the write then goes the way that
+    # counts and drops repeats, as before: the last row of the key stored, the sums fresh.
+    monkeypatch.setattr(writer, "SPAN_CHECK_ROWS", 10)
+    monkeypatch.setattr(writer, "SMALL_KEYS", 5)  # the database counts repeats, not Python
+    with psycopg.connect(url) as conn:
+        wells = [w for (w,) in conn.execute(b"SELECT well_id FROM odm_well ORDER BY 1 LIMIT 3")]
+
+    def days(start: dt.date) -> list[dict[str, Any]]:
+        return [
+            {"well_id": w, "production_date": str(start + dt.timedelta(days=d)), "oil": d}
+            for w in wells
+            for d in range(10)
+        ]
+
+    app = create_app(app_settings(url, rate_limit=0))
+    with TestClient(app, headers=authorized(url, "tests")) as client:
+        monkeypatch.setattr(ingest, "write_statements", _without_repeats_count)
+        once = client.post("/v1/production/daily", json=days(dt.date(2033, 3, 1)))
+        monkeypatch.setattr(ingest, "write_statements", WRITE_STATEMENTS)
+        twice = days(dt.date(2034, 3, 1))
+        twice.append(dict(twice[4], oil=99.5))  # the last row of a key counts
+        repeated = client.post("/v1/production/daily", json=twice)
+        page = client.get(f"/v1/production/daily?well_id={wells[0]}&start=2034-03-01&fields=oil")
+    assert once.status_code == 200, once.text
+    assert (once.json()["inserted"], once.json()["repeated"]) == (30, 0)
+    assert repeated.status_code == 200, repeated.text
+    assert (repeated.json()["inserted"], repeated.json()["repeated"]) == (30, 1)
+    assert [r["oil"] for r in page.json()] == [0, 1, 2, 3, 99.5, *range(5, 10)]
+    assert _rows_by_partition(url)["odm_daily_production_2034"] == 30
+    assert _fresh_sums_differ(url) == 0
+
+
+def _without_repeats_count(dialect: str, target: Target) -> ingest.WriteStatements:
+    """A write's statements, with the count of repeated keys made unable to run."""
+    return dataclasses.replace(
+        WRITE_STATEMENTS(dialect, target), repeated_keys="SELECT no_such_column"
+    )
 
 
 def test_making_a_partition_waits_no_longer_than_the_statement_timeout(url: str) -> None:

@@ -80,6 +80,13 @@ class Transaction(abc.ABC):
     async def fetch(self, sql: str, params: Params) -> Batch:
         """Run one query; all its rows with their column names."""
 
+    async def insert_unless_duplicate(self, sql: str) -> int | None:
+        """Run an INSERT in a savepoint: the rows it inserted, or None (and nothing done)
+        when it would have stored a key twice. By default None without running it: the
+        caller then removes repeated keys first."""
+        del sql
+        return None
+
 
 class Session(abc.ABC):
     """One connection held for one write: rows are staged in temporary tables first (without

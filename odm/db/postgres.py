@@ -367,6 +367,14 @@ class _PostgresTransaction(Transaction):
         cursor = await self.conn.execute(to_pyformat(sql), params)
         return Batch(column_names(cursor.description), await cursor.fetchall())
 
+    async def insert_unless_duplicate(self, sql: str) -> int | None:
+        try:
+            async with self.conn.transaction():  # within the write's: a savepoint
+                cursor = await self.conn.execute(to_pyformat(sql), {})
+                return cursor.rowcount
+        except psycopg.errors.UniqueViolation:
+            return None
+
 
 async def _copy(
     cursor: AsyncCursor[Row], target: str, table: TableRows, progress: Progress

@@ -210,6 +210,12 @@ async def _move(
     """Drop repeated keys' earlier rows, count, update the changed rows, insert the new
     (`repeated`: the keys staged more than once, when counted while staging; `all_new`:
     the table holds no row in the staged days, so none of their keys is stored)."""
+    if all_new and repeated is None:
+        # Most large writes of new days give each key once: insert them all at once, and
+        # count repeated keys (a GROUP BY over every staged row) only if that fails on one.
+        inserted = await tx.insert_unless_duplicate(statements.insert_all)
+        if inserted is not None:
+            return Counts(inserted=inserted)
     if repeated is None:
         repeated = await _number(tx, statements.repeated_keys)
     if repeated:
