@@ -25,6 +25,7 @@ REQUIRED = {"ODM_AUTH": "required", "ODM_RATE_LIMIT": "0", "ODM_FEED_POLL_SECOND
 # No heartbeat within a reader's 30 s timeout: a test waiting for an event that never comes
 # fails on that timeout instead of reading heartbeats for ever.
 REQUIRED |= {"ODM_FEED_HEARTBEAT_SECONDS": "120"}
+SUMMARY_FIELDS = ("row_count", "well_count", "first_day", "last_day")
 
 
 @dataclass
@@ -191,23 +192,31 @@ def test_pages_scope_and_large_writes(
 ) -> None:
     url, data = fresh_database
     other = next(w for w in data.wells if w.division_id != SEED_DIVISION_ID)
+    same = next(
+        w for w in data.wells if w.division_id == SEED_DIVISION_ID and w.well_id != SEED_WELL_ID
+    )
     days = [f"2035-01-{d:02d}" for d in range(1, 31)]
     rows = [
         {"well_id": w, "production_date": d, "oil": 1.0}
         for w in (SEED_WELL_ID, other.well_id)
         for d in days
     ]
-    assert fresh_client.post("/v1/production/daily", json=rows).json()["inserted"] == 60
+    rows += [{"well_id": same.well_id, "production_date": d, "oil": 1.0} for d in days[5:15]]
+    assert fresh_client.post("/v1/production/daily", json=rows).json()["inserted"] == 70
     fresh_client.post("/v1/wells", json={"well_name": "F-9", "division_id": SEED_DIVISION_ID})
     everything = fresh_client.get("/v1/changes", params={"format": "json", "after": 0}).json()
     bulk = [c for c in everything if c["kind"] == "bulk"]
     assert {c["division_id"] for c in bulk} == {SEED_DIVISION_ID, other.division_id}
-    seed_bulk = next(c for c in bulk if c["division_id"] == SEED_DIVISION_ID)
-    assert seed_bulk["payload"] | {"row_count": 30} == seed_bulk["payload"]
-    assert (seed_bulk["payload"]["first_day"], seed_bulk["payload"]["last_day"]) == (
-        days[0],
-        days[-1],
-    )
+    by_division = {c["division_id"]: c["payload"] for c in bulk}
+    summaries = {
+        division: {k: by_division[division][k] for k in SUMMARY_FIELDS} for division in by_division
+    }
+    assert summaries == {
+        SEED_DIVISION_ID: {"row_count": 40, "well_count": 2, "first_day": days[0]}
+        | {"last_day": days[-1]},
+        other.division_id: {"row_count": 30, "well_count": 1, "first_day": days[0]}
+        | {"last_day": days[-1]},
+    }
     reader = make_key_sync(url, "reader-63", Role.READER, frozenset({SEED_DIVISION_ID}))
     scoped = fresh_client.get(
         "/v1/changes", params={"format": "json", "after": 0}, headers=_auth(reader)

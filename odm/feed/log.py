@@ -90,6 +90,7 @@ async def write_entries(
     for row in summary.rows:
         values = dict(zip(names, row, strict=True))
         division = values.pop("division_id", None)
+        values["row_count"] = int(values["row_count"])  # a SUM: numeric on PostgreSQL
         payload = {**values, "inserted": counts.inserted, "updated": counts.updated}
         entries.append(Entry(entity, "bulk", payload, _int(division)))
     return entries
