@@ -17,8 +17,8 @@ from odm.ingest.targets import DAILY_PRODUCTION
 from odm.queries import ingest, load_sql
 from tests.backends import load_demo_sync, postgres_database
 
-COLUMNS = ("seq", "fieldset", "well", "day", "oil")
-TYPES = ("bigint", "integer", "bigint", "date", "double precision")
+COLUMNS = ("seq", "fieldset", "well", "day", "oil", "gas")
+TYPES = ("bigint", "integer", "bigint", "date", "double precision", "double precision")
 DAYS = [dt.date(1, 1, 1), dt.date(1999, 12, 31), dt.date(2000, 1, 1), dt.date(9999, 12, 31)]
 FLOATS = [-0.0, 5e-324, 1.7976931348623157e308, -1 / 3, 0.1 + 0.2, 12.5]
 
@@ -33,7 +33,9 @@ def awkward() -> pa.Table:
         [pa.array([*FLOATS[:4], None], pa.float64()), pa.array([*FLOATS, None], pa.float64())]
     )
     sliced = pa.array(range(-5, rows), pa.int64()).slice(5)
-    return pa.table([sliced, pa.nulls(rows, pa.int64()), wells, days, oil], names=list(COLUMNS))
+    fieldsets = pa.array([0, 511, None, 2**31 - 1, -(2**31), *range(7)], pa.int64())
+    gas = pa.nulls(rows, pa.float64())
+    return pa.table([sliced, fieldsets, wells, days, oil, gas], names=list(COLUMNS))
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +49,13 @@ def stored(url: str, form: str, body: bytes) -> list[tuple[object, ...]]:
     with psycopg.connect(url) as conn:
         conn.execute(
             b"CREATE TEMPORARY TABLE staged (seq bigint, fieldset integer, well bigint, "
-            b"day date, oil double precision)"
+            b"day date, oil double precision, gas double precision)"
         )
         copy_sql = f"COPY staged ({', '.join(COLUMNS)}) FROM STDIN (FORMAT {form})"
         with conn.cursor() as cursor, cursor.copy(copy_sql.encode()) as copy:
             copy.write(body)
         # Doubles as their exact text: -0 and the last bit count.
-        sql = b"SELECT seq, fieldset, well, day, oil::text FROM staged ORDER BY seq"
+        sql = b"SELECT seq, fieldset, well, day, oil::text, gas FROM staged ORDER BY seq"
         return conn.execute(sql).fetchall()
 
 
@@ -67,7 +69,8 @@ def test_binary_copy_stores_what_csv_stores(url: str) -> None:
     assert [row[3] for row in binary] == [*DAYS, None, *DAYS, dt.date(2024, 2, 29), None, DAYS[2]]
     exact = ["-0", "5e-324", "1.7976931348623157e+308", "-0.3333333333333333", None, "-0"]
     assert [row[4] for row in binary[:6]] == exact
-    assert {row[1] for row in binary} == {None}
+    assert [row[1] for row in binary[:5]] == [0, 511, None, 2**31 - 1, -(2**31)]
+    assert {row[5] for row in binary} == {None}
 
 
 def test_only_fixed_width_columns_of_their_own_type_go_binary() -> None:
@@ -79,6 +82,10 @@ def test_only_fixed_width_columns_of_their_own_type_go_binary() -> None:
     assert binary_types(TYPES[:4], table) is None
     texts = pa.table([pa.array(["a"])], names=["name"])
     assert binary_types(("text",), texts) is None
+    # A 4-byte integer column given a value it cannot hold: CSV, which the server refuses.
+    wide = table.set_column(1, "fieldset", pa.array([2**31, *range(11)], pa.int64()))
+    assert binary_types(TYPES, wide) is None
+    assert binary_types(("bigint", "bigint", *TYPES[2:]), wide) is not None
 
 
 def test_daily_production_is_staged_in_binary(url: str) -> None:

@@ -42,7 +42,18 @@ def binary_types(types: Sequence[str], data: Any) -> tuple[str, ...] | None:
         kind in WIDTHS and WIDTHS[kind][1] == given
         for kind, given in zip(types, arrow, strict=True)
     )
-    return tuple(types) if fits else None
+    narrow = (column for column, kind in zip(data.columns, types, strict=True) if kind == "integer")
+    return tuple(types) if fits and all(map(_within_int32, narrow)) else None
+
+
+def _within_int32(column: Any) -> bool:
+    """Whether an int64 column's values fit a 4-byte integer (NumPy would wrap the others,
+    where CSV makes the server refuse them)."""
+    import pyarrow.compute as pc
+
+    extremes = pc.min_max(column)
+    low, high = extremes["min"].as_py(), extremes["max"].as_py()
+    return low is None or (low >= -(2**31) and high <= 2**31 - 1)
 
 
 def copy_binary(data: Any, types: Sequence[str]) -> bytes:
