@@ -14,10 +14,12 @@ from pathlib import Path
 import httpx2 as httpx
 import orjson
 import pytest
+from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from odm.auth.identity import Role
 from odm.demo import SEED_WELL_ID, DemoData, DemoSpec
+from odm.metrics import render
 from tests.access import make_key_sync
 from tests.backends import empty_database, load_demo_sync
 from tests.server import Server, running_server, serving_workers
@@ -210,3 +212,28 @@ def test_workers_share_their_metrics(backend: str, database: tuple[str, DemoData
 def _requests(samples: Samples, key: tuple[str, str]) -> float:
     name, route = key
     return value(samples, name, method="GET", route=route, status="200")
+
+
+def test_methods_a_client_makes_up_are_counted_as_other(client: TestClient) -> None:
+    # The metrics' method label takes the HTTP methods and OTHER: a client sending made-up
+    # methods cannot add series without end.
+    before = _other_requests()
+    for method in ("PURGE", "X-ODM-1", "X-ODM-2"):
+        client.request(method, "/division-list")
+    series = [
+        sample.labels["method"]
+        for family in text_string_to_metric_families(render().decode())
+        for sample in family.samples
+        if sample.name == "odm_http_requests_total"
+    ]
+    assert _other_requests() == before + 3
+    assert not {"PURGE", "X-ODM-1", "X-ODM-2"} & set(series)
+
+
+def _other_requests() -> float:
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(render().decode())
+        for sample in family.samples
+        if sample.name == "odm_http_requests_total" and sample.labels["method"] == "OTHER"
+    )

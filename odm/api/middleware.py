@@ -17,6 +17,9 @@ access_log = logging.getLogger("odm.access")
 # A client's request id is kept when it is short and plain (no spaces, quotes or newlines
 # to forge log lines with); anything else is replaced by a new one.
 REQUEST_ID_FORM = re.compile(r"[A-Za-z0-9._:@+=/-]{1,128}")
+# Methods the metrics name; any other a client sends is counted as OTHER, so that clients
+# cannot make a metric's series without end.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class SendTimeout:
@@ -61,7 +64,7 @@ class ObserveRequests:
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500  # what the client gets if the app fails before answering
-        in_progress = REQUESTS_IN_PROGRESS.labels(scope.get("method", ""))
+        in_progress = REQUESTS_IN_PROGRESS.labels(_method(scope))
         in_progress.inc()
 
         async def observed_send(message: Message) -> None:
@@ -86,12 +89,17 @@ def _request_id(scope: Scope) -> str:
     return text if REQUEST_ID_FORM.fullmatch(text) else uuid.uuid4().hex
 
 
+def _method(scope: Scope) -> str:
+    method = str(scope.get("method", ""))
+    return method if method in METHODS else "OTHER"
+
+
 def _observe(scope: Scope, status: int, seconds: float) -> None:
     """Count the request and log its access line."""
     route = getattr(scope.get("route"), "path", None) or "unmatched"
+    REQUESTS.labels(_method(scope), route, str(status)).inc()
+    REQUEST_SECONDS.labels(_method(scope), route).observe(seconds)
     method = scope.get("method", "")
-    REQUESTS.labels(method, route, str(status)).inc()
-    REQUEST_SECONDS.labels(method, route).observe(seconds)
     client = scope.get("client") or ("", 0)
     fields = {
         "method": method,
