@@ -17,8 +17,6 @@ import httpx2 as httpx
 from tests.isolation import clean_environment
 
 REPO = Path(__file__).resolve().parent.parent
-PORT_ATTEMPTS = 3
-PORT_TAKEN = "address already in use"
 
 
 @dataclass(frozen=True)
@@ -57,26 +55,27 @@ def running_server(database_url: str, log: Path | None = None, **env: str) -> It
     environment = clean_environment(
         PYTHONPATH=str(REPO), ODM_DATABASE_URL=database_url, **(quick_start | env)
     )
-    with tempfile.TemporaryDirectory() as folder:
-        path = log or Path(folder) / "server.log"
-        for attempt in range(1, PORT_ATTEMPTS + 1):
-            port = free_port()
-            options = ["--port", str(port), "--log-level", "warning"]
-            with path.open("ab") as stderr:
-                process = subprocess.Popen(
-                    [*command, *options], env=environment, cwd=folder, stderr=stderr
-                )
-            server = Server(f"http://127.0.0.1:{port}", process)
-            try:
-                _wait_until_up(server)
-                break
-            except RuntimeError:
-                _stop(process)
-                # The port was free when chosen, and taken (by another test's server or
-                # connection) before the server bound it: another port.
-                if attempt == PORT_ATTEMPTS or PORT_TAKEN not in path.read_text():
-                    raise
+    # The listening socket is made here and handed to uvicorn (`--fd`): no other test's
+    # server or connection can take its port between choosing it and binding it. The
+    # server's copy is then the only one: when it ends, connecting is refused.
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        (log or Path(folder) / "server.log").open("ab") as stderr,
+    ):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            sock.listen(1024)
+            options = ["--fd", str(sock.fileno()), "--log-level", "warning"]
+            process = subprocess.Popen(
+                [*command, *options],
+                env=environment,
+                cwd=folder,
+                stderr=stderr,
+                pass_fds=(sock.fileno(),),
+            )
+            server = Server(f"http://127.0.0.1:{sock.getsockname()[1]}", process)
         try:
+            _wait_until_up(server)
             yield server
         finally:
             _stop(process)
