@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -115,8 +117,14 @@ def serving_workers(database_url: str, workers: int, **env: str) -> Iterator[Ser
     quick_start = {"ODM_AUTH": "anonymous-read", "ODM_RATE_LIMIT": "0", "ODM_POOL_MIN": "2"}
     environment = clean_environment(PYTHONPATH=str(REPO), **(quick_start | env))
     with tempfile.TemporaryDirectory() as folder:
+        # A session of its own: if the supervisor does not stop, it and its workers are
+        # killed together, none left running into later tests.
         process = subprocess.Popen(
-            [*command, *options], env=environment, cwd=folder, stderr=subprocess.DEVNULL
+            [*command, *options],
+            env=environment,
+            cwd=folder,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         server = Server(f"http://127.0.0.1:{port}", process)
         try:
@@ -124,7 +132,11 @@ def serving_workers(database_url: str, workers: int, **env: str) -> Iterator[Ser
             yield server
         finally:
             process.terminate()
-            process.wait(timeout=60)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 def worker_pids(server: Server) -> set[int]:
