@@ -64,7 +64,8 @@ class ObserveRequests:
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500  # what the client gets if the app fails before answering
-        in_progress = REQUESTS_IN_PROGRESS.labels(_method(scope))
+        label = _method(scope)  # the method as the metrics name it
+        in_progress = REQUESTS_IN_PROGRESS.labels(label)
         in_progress.inc()
 
         async def observed_send(message: Message) -> None:
@@ -79,7 +80,7 @@ class ObserveRequests:
             await self.app(scope, receive, observed_send)
         finally:
             in_progress.dec()
-            _observe(scope, status, time.perf_counter() - started)
+            _observe(scope, label, status, time.perf_counter() - started)
             REQUEST_ID.reset(token)
 
 
@@ -90,15 +91,17 @@ def _request_id(scope: Scope) -> str:
 
 
 def _method(scope: Scope) -> str:
+    """The request's method as the metrics name it."""
     method = str(scope.get("method", ""))
     return method if method in METHODS else "OTHER"
 
 
-def _observe(scope: Scope, status: int, seconds: float) -> None:
-    """Count the request and log its access line."""
+def _observe(scope: Scope, label: str, status: int, seconds: float) -> None:
+    """Count the request (`label`: its method as the metrics name it) and log its access
+    line (with the method sent)."""
     route = getattr(scope.get("route"), "path", None) or "unmatched"
-    REQUESTS.labels(_method(scope), route, str(status)).inc()
-    REQUEST_SECONDS.labels(_method(scope), route).observe(seconds)
+    REQUESTS.labels(label, route, str(status)).inc()
+    REQUEST_SECONDS.labels(label, route).observe(seconds)
     method = scope.get("method", "")
     client = scope.get("client") or ("", 0)
     fields = {
