@@ -17,7 +17,6 @@ import httpx2 as httpx
 import orjson
 import pytest
 from fastapi.testclient import TestClient
-from prometheus_client.parser import text_string_to_metric_families
 
 from odm.app import create_app
 from odm.auth.identity import Role
@@ -25,6 +24,7 @@ from odm.demo import SEED_WELL_ID, DemoData, DemoSpec
 from tests.access import make_key_sync
 from tests.backends import app_settings, empty_database, load_demo_sync
 from tests.server import Server, running_server
+from tests.test_metrics import parse, total
 from tests.test_write_atomicity import query
 
 pytestmark = pytest.mark.slow
@@ -89,13 +89,7 @@ def follow_feed(server: Server, connected: threading.Event) -> list[str]:
 
 def metric(server: Server, name: str, **labels: str) -> float:
     """The sum of a metric's samples that carry `labels`, as the server reports it now."""
-    text = httpx.get(server.url + "/metrics", timeout=30).text
-    return sum(
-        sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-        if sample.name == name and labels.items() <= sample.labels.items()
-    )
+    return total(parse(httpx.get(server.url + "/metrics", timeout=30).text), name, **labels)
 
 
 def until_in_progress(server: Server, method: str) -> bool:

@@ -38,15 +38,26 @@ def scrape(url: str) -> Samples:
     """Every sample of /metrics, by name and labels."""
     response = httpx.get(url + "/metrics", headers=SCRAPER, timeout=60)
     assert response.status_code == 200, response.text
-    samples: Samples = {}
-    for family in text_string_to_metric_families(response.text):
-        for sample in family.samples:
-            samples[(sample.name, frozenset(sample.labels.items()))] = sample.value
-    return samples
+    return parse(response.text)
+
+
+def parse(text: str) -> Samples:
+    """Every sample of metrics in Prometheus' text format, by name and labels."""
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:
     return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def total(samples: Samples, name: str, **labels: str) -> float:
+    """The sum of a metric's samples that carry `labels` (among others)."""
+    wanted = frozenset(labels.items())
+    return sum(v for (n, found), v in samples.items() if n == name and wanted <= found)
 
 
 def eventually(url: str, check: Callable[[Samples], bool], tries: int = 100) -> Samples:
@@ -217,23 +228,12 @@ def _requests(samples: Samples, key: tuple[str, str]) -> float:
 def test_methods_a_client_makes_up_are_counted_as_other(client: TestClient) -> None:
     # The metrics' method label takes the HTTP methods and OTHER: a client sending made-up
     # methods cannot add series without end.
-    before = _other_requests()
+    before = total(parse(render().decode()), "odm_http_requests_total", method="OTHER")
     for method in ("PURGE", "X-ODM-1", "X-ODM-2"):
         client.request(method, "/division-list")
+    samples = parse(render().decode())
     series = [
-        sample.labels["method"]
-        for family in text_string_to_metric_families(render().decode())
-        for sample in family.samples
-        if sample.name == "odm_http_requests_total"
+        dict(labels)["method"] for name, labels in samples if name == "odm_http_requests_total"
     ]
-    assert _other_requests() == before + 3
+    assert total(samples, "odm_http_requests_total", method="OTHER") == before + 3
     assert not {"PURGE", "X-ODM-1", "X-ODM-2"} & set(series)
-
-
-def _other_requests() -> float:
-    return sum(
-        sample.value
-        for family in text_string_to_metric_families(render().decode())
-        for sample in family.samples
-        if sample.name == "odm_http_requests_total" and sample.labels["method"] == "OTHER"
-    )
