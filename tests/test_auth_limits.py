@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import socket
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2 as httpx
@@ -20,6 +19,7 @@ from odm.config import Settings
 from odm.demo import DemoData, DemoSpec
 from tests.access import make_key_sync
 from tests.backends import load_demo_sync, sqlite_url
+from tests.polling import until
 from tests.server import running_server
 
 
@@ -125,15 +125,6 @@ def test_a_body_without_length_is_cut_at_the_limit(small: TestClient) -> None:
     assert refused.status_code == 413 and refused.json()["detail"]
 
 
-def _wait_until(condition: Callable[[], bool], seconds: float = 15.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 @pytest.mark.slow
 def test_exports_at_once_per_key(tmp_path: Path) -> None:
     # An export larger than every buffer between the server and a client that reads nothing.
@@ -149,8 +140,11 @@ def test_exports_at_once_per_key(tmp_path: Path) -> None:
             stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             request = "GET /v1/production/daily HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: "
             stalled.sendall(f"{request}{keys['a']['X-API-Key']}\r\n\r\n".encode())
-            assert _wait_until(
-                lambda: httpx.get(export, headers=keys["a"], timeout=10).status_code == 429
+            assert (
+                until(
+                    lambda: httpx.get(export, headers=keys["a"], timeout=10).status_code == 429, 15
+                )
+                is not None
             )
             refused = httpx.get(export, headers=keys["a"], timeout=10)
             assert refused.headers["retry-after"] and "exports" in refused.json()["detail"]
@@ -158,6 +152,7 @@ def test_exports_at_once_per_key(tmp_path: Path) -> None:
             assert paged.status_code == 200
             assert httpx.get(export, headers=keys["b"], timeout=30).status_code == 200
         # The client left: its slot is given back.
-        assert _wait_until(
-            lambda: httpx.get(export, headers=keys["a"], timeout=30).status_code == 200
+        assert (
+            until(lambda: httpx.get(export, headers=keys["a"], timeout=30).status_code == 200, 15)
+            is not None
         )

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from odm.auth.identity import Role
 from odm.demo import SEED_DIVISION_ID, SEED_WELL_ID, DemoData
 from tests.access import make_key_sync
+from tests.polling import until
 from tests.server import Server, running_server
 
 pytestmark = pytest.mark.slow
@@ -65,18 +66,13 @@ def warm_up(server: Server, key: str, stream: Iterator[Event]) -> None:
 
 def until_gone(server: Server, key: str) -> bool:
     """Whether the feed soon answers 410 Gone to a reader from the start (pruned)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        page = httpx.get(
-            f"{server.url}/v1/changes",
-            params={"format": "json", "after": 0},
-            headers=_auth(key),
-            timeout=30,
-        )
-        if page.status_code == 410:
-            return True
-        time.sleep(0.2)
-    return False
+
+    def gone() -> bool:
+        params = {"format": "json", "after": 0}
+        url = f"{server.url}/v1/changes"
+        return httpx.get(url, params=params, headers=_auth(key), timeout=30).status_code == 410
+
+    return until(gone, 60, every=0.2) is not None
 
 
 def _auth(key: str) -> dict[str, str]:

@@ -23,6 +23,7 @@ from odm.auth.identity import Role
 from odm.demo import SEED_WELL_ID, DemoData, DemoSpec
 from tests.access import make_key_sync
 from tests.backends import app_settings, empty_database, load_demo_sync
+from tests.polling import until
 from tests.server import Server, running_server
 from tests.test_metrics import parse, total
 from tests.test_write_atomicity import query
@@ -94,24 +95,23 @@ def metric(server: Server, name: str, **labels: str) -> float:
 
 def until_in_progress(server: Server, method: str) -> bool:
     """Whether the server soon counts a request of `method` in progress (its metrics)."""
-    for _ in range(300):
-        if metric(server, "odm_http_requests_in_progress", method=method) == 1:
-            return True
-        time.sleep(0.1)
-    return False
+
+    def counted() -> bool:
+        return metric(server, "odm_http_requests_in_progress", method=method) == 1
+
+    return until(counted, 30) is not None
 
 
 def until_stalled(server: Server) -> bool:
     """Whether the server's streamed bytes soon pass 1 MiB and stop growing: the export
     waits to send to its client that reads nothing."""
-    sent = -1.0
-    for _ in range(300):
-        now = metric(server, "odm_bytes_streamed_total")
-        if now > 1 << 20 and now == sent:
-            return True
-        sent = now
-        time.sleep(0.2)
-    return False
+    sent = [-1.0]
+
+    def stalled() -> bool:
+        sent.append(metric(server, "odm_bytes_streamed_total"))
+        return sent[-1] > 1 << 20 and sent[-1] == sent[-2]
+
+    return until(stalled, 60, every=0.2) is not None
 
 
 def wait_for_line(log: Path, text: str) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -27,6 +27,7 @@ from odm.queries import ingest, load_sql
 from tests.access import authorized
 from tests.backends import TEST_SPEC, app_settings, load_demo_sync, postgres_database
 from tests.isolation import isolated_settings
+from tests.polling import until
 
 WRITE_STATEMENTS = ingest.write_statements
 
@@ -311,19 +312,9 @@ def test_making_partitions_ahead_gives_up_rather_than_hold_up_readers(url: str) 
                 row = watcher.execute(WAITING_LOCKS).fetchone()
                 return int(row[0]) if row else 0
 
-            asked = _until(lambda: waiting() == 1, seconds=30)  # it asks for the lock...
-            gave_up = _until(lambda: waiting() == 0, seconds=30)
+            asked = until(lambda: waiting() == 1, 30, every=0.05)  # it asks for the lock...
+            gave_up = until(lambda: waiting() == 0, 30, every=0.05)
             reader.rollback()
     assert asked is not None and gave_up is not None
     assert gave_up - asked < 5  # ...and stops waiting after its second, not the reader's 30
     assert next_year not in _rows_by_partition(url)  # made on a later try, or by a write
-
-
-def _until(check: Callable[[], bool], seconds: float) -> float | None:
-    """When `check` first held (polled every 0.05 s), or None if not within `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return time.monotonic()
-        time.sleep(0.05)
-    return None

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2 as httpx
@@ -14,6 +13,7 @@ import pytest
 
 from odm.demo import DemoData, DemoSpec
 from tests.backends import empty_database, load_demo_sync
+from tests.polling import until
 from tests.server import Server, running_server
 
 # A little over a million daily rows: the size the core issue's memory promise names.
@@ -58,23 +58,13 @@ def cursor_is_open(backend: str, database_url: str, server: Server) -> bool:
     )
 
 
-def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
-    """Whether `check` holds at some moment within `seconds`."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
 def test_first_chunk_arrives_before_the_rows_are_all_produced(
     backend: str, big_database: tuple[str, DemoData], server: Server
 ) -> None:
     url, data = big_database
     # Idle, nothing is held (the feed's poll of the change log holds SQLite's locks for a
     # moment now and then, so the probe is asked until it sees a moment without).
-    assert eventually(lambda: not cursor_is_open(backend, url, server))
+    assert until(lambda: not cursor_is_open(backend, url, server), 5, every=0.05) is not None
     with httpx.stream("GET", server.url + "/v1/production/daily", timeout=60) as response:
         assert response.status_code == 200
         assert response.headers["transfer-encoding"] == "chunked"
@@ -147,15 +137,6 @@ def test_proc_locks_probe_sees_nothing_when_idle(tmp_path: Path) -> None:
             assert not cursor_is_open("sqlite", url, srv)
 
 
-def _wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
 def test_clients_that_leave_mid_stream_release_their_connections(
     backend: str, big_database: tuple[str, DemoData], server: Server
 ) -> None:
@@ -163,7 +144,7 @@ def test_clients_that_leave_mid_stream_release_their_connections(
     for _ in range(20):
         with httpx.stream("GET", server.url + "/v1/production/daily", timeout=30) as response:
             next(response.iter_bytes())
-    assert _wait_until(lambda: not cursor_is_open(backend, url, server))
+    assert until(lambda: not cursor_is_open(backend, url, server), 10) is not None
     assert httpx.get(server.url + "/division-list", timeout=10).status_code == 200
 
 
@@ -179,7 +160,7 @@ def test_a_stalled_client_is_cut_and_others_are_served(
         # A client that asks for everything and never reads a byte of the answer.
         stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         stalled.sendall(b"GET /v1/production/daily HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        assert _wait_until(lambda: cursor_is_open(backend, url, srv), 5)
-        assert _wait_until(lambda: not cursor_is_open(backend, url, srv), 15)
+        assert until(lambda: cursor_is_open(backend, url, srv), 5) is not None
+        assert until(lambda: not cursor_is_open(backend, url, srv), 15) is not None
         for _ in range(3):
             assert httpx.get(srv.url + "/division-list", timeout=10).status_code == 200
